@@ -1,0 +1,311 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/blob"
+	"github.com/kansa-audit/kansa/internal/bolt"
+	"github.com/kansa-audit/kansa/internal/change"
+)
+
+// editableAudit loads an audit that may be edited (exists, not locked).
+func editableAudit(tx *bolt.Tx, auditID string) (audit.Audit, error) {
+	ent, err := entityOf(tx, auditID, TypeAudit)
+	if err != nil {
+		return audit.Audit{}, err
+	}
+	var a audit.Audit
+	if err := decode(ent, &a); err != nil {
+		return a, err
+	}
+	a.ID = auditID
+	if a.Locked {
+		return a, ErrLocked
+	}
+	return a, nil
+}
+
+// findItem finds a live item of the audit by its normalised number.
+func findItem(tx *bolt.Tx, auditID, no string) (*change.Entity, error) {
+	n := audit.NormalizeNo(no)
+	items, err := childrenOf(tx, auditID, TypeItem)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range items {
+		if audit.NormalizeNo(e.String("no")) == n {
+			return e, nil
+		}
+	}
+	return nil, fmt.Errorf("item %s in audit %s: %w", no, auditID, ErrNotFound)
+}
+
+// AddItem adds a checksheet item; its number must be new in the audit.
+func (w *Workspace) AddItem(auditID string, it audit.Item) (string, error) {
+	it.No = audit.NormalizeNo(it.No)
+	if err := it.Validate(); err != nil {
+		return "", err
+	}
+	id := w.newID()
+	err := w.st.Update(func(tx *bolt.Tx) error {
+		if _, err := editableAudit(tx, auditID); err != nil {
+			return err
+		}
+		if _, err := findItem(tx, auditID, it.No); err == nil {
+			return fmt.Errorf("%w: item %s already exists in this audit", ErrInvalid, it.No)
+		}
+		return create(tx, id, TypeItem, auditID, it)
+	})
+	if err != nil {
+		return "", fmt.Errorf("add item %s: %w", it.No, err)
+	}
+	return id, nil
+}
+
+// ResultPatch changes some fields of a result; nil fields stay as they are.
+type ResultPatch struct {
+	Rating       *string // a code or label of the audit's scale
+	Observation  *string
+	EvidenceSeen *string
+	Finding      *string // finding, advice, notable, good, or "" / none
+	Proposal     *string
+}
+
+// SetResult records (part of) the result of the item numbered no. It is one
+// durable transaction; fields not in the patch are untouched.
+func (w *Workspace) SetResult(auditID, no string, p ResultPatch) error {
+	err := w.st.Update(func(tx *bolt.Tx) error {
+		a, err := editableAudit(tx, auditID)
+		if err != nil {
+			return err
+		}
+		item, err := findItem(tx, auditID, no)
+		if err != nil {
+			return err
+		}
+		set := map[string]any{}
+		if p.Rating != nil {
+			code := ""
+			if strings.TrimSpace(*p.Rating) != "" {
+				r, ok := a.Scale.Lookup(*p.Rating)
+				if !ok {
+					return fmt.Errorf("%w: rating %q is not in this audit's scale (%s)", ErrInvalid, *p.Rating, strings.Join(a.Scale.Codes(), ", "))
+				}
+				code = r.Code
+			}
+			set["rating"] = code
+		}
+		if p.Finding != nil {
+			f, err := audit.ParseFindingClass(*p.Finding)
+			if err != nil {
+				return err
+			}
+			set["finding"] = f
+		}
+		for k, v := range map[string]*string{"observation": p.Observation, "evidence_seen": p.EvidenceSeen, "proposal": p.Proposal} {
+			if v != nil {
+				set[k] = *v
+			}
+		}
+		for _, k := range []string{"rating", "observation", "evidence_seen", "finding", "proposal"} {
+			if v, ok := set[k]; ok {
+				if _, _, err := tx.Write(item.ID, k, v); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("set result of item %s: %w", no, err)
+	}
+	return nil
+}
+
+// SetField writes one field of any entity of an editable audit: the GUI's
+// autosave path. The value must be the field's JSON-compatible Go value.
+// Writing a field that is in conflict resolves the conflict with value.
+func (w *Workspace) SetField(auditID, entityID, field string, value any) error {
+	if strings.HasPrefix(field, "_") || skipKeys[field] {
+		return fmt.Errorf("%w: field %q cannot be edited", ErrInvalid, field)
+	}
+	return w.st.Update(func(tx *bolt.Tx) error {
+		if _, err := editableAudit(tx, auditID); err != nil {
+			return err
+		}
+		e, err := tx.Entity(entityID)
+		if err != nil {
+			return err
+		}
+		if e.Parent() != auditID {
+			return fmt.Errorf("%s is not part of audit %s: %w", entityID, auditID, ErrNotFound)
+		}
+		_, _, err = tx.Write(entityID, field, value)
+		return err
+	})
+}
+
+// evidenceRecord is how evidence is stored: the domain record plus the
+// name of its sealed blob.
+type evidenceRecord struct {
+	audit.Evidence
+	Blob string `json:"blob"`
+}
+
+// AddEvidence seals the file at path into the blob store, verifies it, and
+// records it against the given items. The blob is written and verified
+// before the record that refers to it, so a crash leaves at worst an
+// unreferenced blob, never a record without its file.
+func (w *Workspace) AddEvidence(ctx context.Context, auditID string, itemNos []string, path, caption string) (audit.Evidence, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return audit.Evidence{}, fmt.Errorf("open evidence file: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return audit.Evidence{}, fmt.Errorf("open evidence file: %w", err)
+	} else if fi.IsDir() {
+		return audit.Evidence{}, fmt.Errorf("%w: %s is a folder, not a file", ErrInvalid, path)
+	}
+	// Resolve the items first so a typo fails before any work is done.
+	var itemIDs []string
+	err = w.st.View(func(tx *bolt.Tx) error {
+		if _, err := editableAudit(tx, auditID); err != nil {
+			return err
+		}
+		for _, no := range itemNos {
+			it, err := findItem(tx, auditID, no)
+			if err != nil {
+				return err
+			}
+			itemIDs = append(itemIDs, it.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return audit.Evidence{}, err
+	}
+	ref, err := w.blobs.Put(ctx, f)
+	if err != nil {
+		return audit.Evidence{}, fmt.Errorf("store evidence %s: %w", filepath.Base(path), err)
+	}
+	name := filepath.Base(path)
+	ev := evidenceRecord{Blob: ref.Name, Evidence: audit.Evidence{
+		Kind: audit.KindForFile(name), FileName: name, Size: ref.Size, SHA256: ref.SHA256,
+		CapturedAt: w.now().UTC().Truncate(time.Second), CapturedBy: w.Me().Name,
+		Caption: strings.TrimSpace(caption), Items: itemIDs,
+	}}
+	if err := ev.Validate(); err != nil {
+		return audit.Evidence{}, err
+	}
+	ev.ID = w.newID()
+	err = w.st.Update(func(tx *bolt.Tx) error {
+		if _, err := editableAudit(tx, auditID); err != nil {
+			return err
+		}
+		return create(tx, ev.ID, TypeEvidence, auditID, ev)
+	})
+	if err != nil {
+		return audit.Evidence{}, fmt.Errorf("record evidence %s: %w", name, err)
+	}
+	ev.AuditID = auditID
+	return ev.Evidence, nil
+}
+
+// OpenEvidence returns the original bytes of an evidence file.
+func (w *Workspace) OpenEvidence(evidenceID string) (audit.Evidence, func() ([]byte, error), error) {
+	var ev evidenceRecord
+	err := w.st.View(func(tx *bolt.Tx) error {
+		e, err := entityOf(tx, evidenceID, TypeEvidence)
+		if err != nil {
+			return err
+		}
+		ev.ID, ev.AuditID = e.ID, e.Parent()
+		return decode(e, &ev)
+	})
+	if err != nil {
+		return audit.Evidence{}, nil, err
+	}
+	read := func() ([]byte, error) {
+		rc, err := w.blobs.Open(blob.Ref{Name: ev.Blob, SHA256: ev.SHA256, Size: ev.Size})
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		return io.ReadAll(rc)
+	}
+	return ev.Evidence, read, nil
+}
+
+// NewHearing describes a hearing to record; items are checksheet numbers.
+type NewHearing struct {
+	At           time.Time
+	Place        string
+	Interviewees []audit.Interviewee
+	Auditors     []string
+	Statements   []NewStatement
+	FollowUps    []string
+	Notes        string
+}
+
+// NewStatement is a statement with the item numbers it concerns.
+type NewStatement struct {
+	Text    string
+	ItemNos []string
+}
+
+// AddHearing records a hearing and returns its id.
+func (w *Workspace) AddHearing(auditID string, n NewHearing) (string, error) {
+	h := audit.Hearing{At: n.At.UTC(), Place: n.Place, Interviewees: n.Interviewees, Auditors: n.Auditors,
+		FollowUps: n.FollowUps, Notes: n.Notes}
+	if len(h.Auditors) == 0 {
+		h.Auditors = []string{w.Me().Name}
+	}
+	id := w.newID()
+	err := w.st.Update(func(tx *bolt.Tx) error {
+		if _, err := editableAudit(tx, auditID); err != nil {
+			return err
+		}
+		for _, s := range n.Statements {
+			st := audit.Statement{Text: s.Text}
+			for _, no := range s.ItemNos {
+				it, err := findItem(tx, auditID, no)
+				if err != nil {
+					return err
+				}
+				st.Items = append(st.Items, it.ID)
+			}
+			h.Statements = append(h.Statements, st)
+		}
+		if err := h.Validate(); err != nil {
+			return err
+		}
+		return create(tx, id, TypeHearing, auditID, h)
+	})
+	if err != nil {
+		return "", fmt.Errorf("add hearing: %w", err)
+	}
+	return id, nil
+}
+
+// DeleteItem tombstones an item. An edit made concurrently elsewhere keeps
+// it alive when the two meet.
+func (w *Workspace) DeleteItem(auditID, no string) error {
+	return w.st.Update(func(tx *bolt.Tx) error {
+		if _, err := editableAudit(tx, auditID); err != nil {
+			return err
+		}
+		it, err := findItem(tx, auditID, no)
+		if err != nil {
+			return err
+		}
+		return tx.Delete(it.ID)
+	})
+}

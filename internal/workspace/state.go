@@ -1,0 +1,153 @@
+package workspace
+
+import (
+	"sort"
+
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/bolt"
+	"github.com/kansa-audit/kansa/internal/change"
+)
+
+// ItemState is one checksheet item with everything recorded against it.
+type ItemState struct {
+	audit.Item
+	Result    audit.Result
+	Evidence  []audit.Evidence    // linked evidence, in capture order
+	Hearings  []string            // ids of hearings whose statements link here
+	Conflicts map[string][]string // field -> competing values
+	Restored  bool                // deleted elsewhere, kept alive by an edit here
+}
+
+// AuditState is an audit's full state.
+type AuditState struct {
+	Audit    audit.Audit
+	Items    []ItemState // in checksheet-number order
+	Evidence []audit.Evidence
+	Hearings []audit.Hearing
+	Notes    []audit.ReviewNote
+}
+
+// Summary counts the audit's progress.
+func (s *AuditState) Summary() AuditSummary {
+	sum := AuditSummary{Audit: s.Audit, Items: len(s.Items), Evidence: len(s.Evidence), Hearings: len(s.Hearings)}
+	for _, it := range s.Items {
+		if r, ok := s.Audit.Scale.Lookup(it.Result.Rating); ok && r.Rated {
+			sum.Rated++
+		}
+		if it.Result.Finding == audit.FindingMajor {
+			sum.Findings++
+		}
+		if len(it.Conflicts) > 0 {
+			sum.Conflicts++
+		}
+	}
+	for _, n := range s.Notes {
+		if n.Status != audit.NoteClosed {
+			sum.OpenNotes++
+		}
+	}
+	return sum
+}
+
+// Item finds an item by its checksheet number (normalised).
+func (s *AuditState) Item(no string) (ItemState, bool) {
+	n := audit.NormalizeNo(no)
+	for _, it := range s.Items {
+		if audit.NormalizeNo(it.No) == n {
+			return it, true
+		}
+	}
+	return ItemState{}, false
+}
+
+// AuditState reads an audit's full state in one transaction.
+func (w *Workspace) AuditState(auditID string) (*AuditState, error) {
+	var s *AuditState
+	err := w.st.View(func(tx *bolt.Tx) error {
+		ent, err := entityOf(tx, auditID, TypeAudit)
+		if err != nil {
+			return err
+		}
+		s, err = readAuditState(tx, ent)
+		return err
+	})
+	return s, err
+}
+
+func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
+	s := &AuditState{}
+	if err := decode(ent, &s.Audit); err != nil {
+		return nil, err
+	}
+	s.Audit.ID, s.Audit.EngagementID = ent.ID, ent.Parent()
+	ids, err := tx.Children(ent.ID)
+	if err != nil {
+		return nil, err
+	}
+	byItem := map[string]int{}
+	for _, id := range ids {
+		e, err := tx.Entity(id)
+		if err != nil {
+			return nil, err
+		}
+		if !alive(e) {
+			continue
+		}
+		switch e.Type() {
+		case TypeItem:
+			var it ItemState
+			if err := decode(e, &it.Item); err != nil {
+				return nil, err
+			}
+			if err := decode(e, &it.Result); err != nil {
+				return nil, err
+			}
+			it.ID, it.AuditID = e.ID, ent.ID
+			it.Conflicts = conflicts(e)
+			it.Restored = e.Status() == change.RestoredByEdit
+			s.Items = append(s.Items, it)
+		case TypeEvidence:
+			var ev evidenceRecord
+			if err := decode(e, &ev); err != nil {
+				return nil, err
+			}
+			ev.ID, ev.AuditID = e.ID, ent.ID
+			s.Evidence = append(s.Evidence, ev.Evidence)
+		case TypeHearing:
+			var h audit.Hearing
+			if err := decode(e, &h); err != nil {
+				return nil, err
+			}
+			h.ID, h.AuditID = e.ID, ent.ID
+			s.Hearings = append(s.Hearings, h)
+		case TypeNote:
+			var n audit.ReviewNote
+			if err := decode(e, &n); err != nil {
+				return nil, err
+			}
+			n.ID, n.AuditID = e.ID, ent.ID
+			s.Notes = append(s.Notes, n)
+		}
+	}
+	sort.SliceStable(s.Items, func(i, j int) bool { return audit.CompareNo(s.Items[i].No, s.Items[j].No) < 0 })
+	for i, it := range s.Items {
+		byItem[it.ID] = i
+	}
+	sort.SliceStable(s.Evidence, func(i, j int) bool { return s.Evidence[i].CapturedAt.Before(s.Evidence[j].CapturedAt) })
+	for _, ev := range s.Evidence {
+		for _, iid := range ev.Items {
+			if i, ok := byItem[iid]; ok {
+				s.Items[i].Evidence = append(s.Items[i].Evidence, ev)
+			}
+		}
+	}
+	sort.SliceStable(s.Hearings, func(i, j int) bool { return s.Hearings[i].At.Before(s.Hearings[j].At) })
+	for _, h := range s.Hearings {
+		for _, iid := range h.ItemIDs() {
+			if i, ok := byItem[iid]; ok {
+				s.Items[i].Hearings = append(s.Items[i].Hearings, h.ID)
+			}
+		}
+	}
+	return s, nil
+}
