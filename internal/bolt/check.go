@@ -166,7 +166,7 @@ func (s *Store) rebuild(ctx context.Context, btx *bbolt.Tx, progress Progress) e
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	return writeView(s, btx, ids, func(id string) *change.Entity { return st.Entities[id] })
+	return writeView(s, btx, ids, func(id string) *change.Entity { return st.Entities[id] }, nil)
 }
 
 // Check verifies the whole file: bbolt's own page consistency, that every

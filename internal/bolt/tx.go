@@ -32,6 +32,7 @@ type Tx struct {
 	dirty map[string]bool
 	heads map[string]*head
 	ops   []change.Op
+	born  map[string]bool // entities whose parent link was written here
 }
 
 // Update runs fn in a read-write transaction and commits it durably (two
@@ -64,7 +65,7 @@ func guard(err *error) {
 }
 
 func (s *Store) newTx(btx *bbolt.Tx) *Tx {
-	return &Tx{s: s, tx: btx, cache: map[string]*change.Entity{}, dirty: map[string]bool{}, heads: map[string]*head{}}
+	return &Tx{s: s, tx: btx, cache: map[string]*change.Entity{}, dirty: map[string]bool{}, heads: map[string]*head{}, born: map[string]bool{}}
 }
 
 // Ops returns the ops appended in this transaction so far.
@@ -253,6 +254,9 @@ func (t *Tx) append(op change.Op, h *head) error {
 	// The head already counts op, so exclude it from "seen" for itself.
 	e.Apply(op, func(id change.OpID) bool { return id != op.ID && t.seen(id) })
 	t.dirty[op.Entity] = true
+	if op.Field == change.FieldType || op.Field == change.FieldParent {
+		t.born[op.Entity] = true
+	}
 	t.ops = append(t.ops, op)
 	return nil
 }
@@ -273,15 +277,20 @@ func (t *Tx) flush() error {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	return writeView(t.s, t.tx, ids, func(id string) *change.Entity { return t.cache[id] })
+	return writeView(t.s, t.tx, ids, func(id string) *change.Entity { return t.cache[id] }, t.born)
 }
 
-func writeView(s *Store, btx *bbolt.Tx, ids []string, get func(string) *change.Entity) error {
+// writeView stores entities in the view, and in the children index those
+// in index (nil: all), since an entity's parent never changes after birth.
+func writeView(s *Store, btx *bbolt.Tx, ids []string, get func(string) *change.Entity, index map[string]bool) error {
 	view, kids := btx.Bucket(bView), btx.Bucket(bKids)
 	for _, id := range ids {
 		e := get(id)
 		if err := s.putJSON(view, bView, []byte(id), e); err != nil {
 			return err
+		}
+		if index != nil && !index[id] {
+			continue
 		}
 		if p, typ := e.Parent(), e.Type(); typ != "" {
 			key := append(append([]byte(p), 0), id...)

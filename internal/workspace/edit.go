@@ -15,21 +15,31 @@ import (
 	"github.com/kansa-audit/kansa/internal/change"
 )
 
-// editableAudit loads an audit that may be edited (exists, not locked).
-func editableAudit(tx *bolt.Tx, auditID string) (audit.Audit, error) {
+// editableAudit checks that an audit exists and is not locked. It reads
+// only the lock flag: this is on the path of every keystroke's autosave.
+func editableAudit(tx *bolt.Tx, auditID string) error {
 	ent, err := entityOf(tx, auditID, TypeAudit)
 	if err != nil {
-		return audit.Audit{}, err
+		return err
 	}
-	var a audit.Audit
-	if err := decode(ent, &a); err != nil {
-		return a, err
+	var locked bool
+	if ent.Decode("locked", &locked); locked {
+		return ErrLocked
 	}
-	a.ID = auditID
-	if a.Locked {
-		return a, ErrLocked
+	return nil
+}
+
+// scaleOf reads an audit's rating scale.
+func scaleOf(tx *bolt.Tx, auditID string) (audit.Scale, error) {
+	ent, err := entityOf(tx, auditID, TypeAudit)
+	if err != nil {
+		return audit.Scale{}, err
 	}
-	return a, nil
+	var s audit.Scale
+	if !ent.Decode("scale", &s) {
+		return audit.DefaultScale(), nil
+	}
+	return s, nil
 }
 
 // findItem finds a live item of the audit by its normalised number.
@@ -55,7 +65,7 @@ func (w *Workspace) AddItem(auditID string, it audit.Item) (string, error) {
 	}
 	id := w.newID()
 	err := w.st.Update(func(tx *bolt.Tx) error {
-		if _, err := editableAudit(tx, auditID); err != nil {
+		if err := editableAudit(tx, auditID); err != nil {
 			return err
 		}
 		if _, err := findItem(tx, auditID, it.No); err == nil {
@@ -82,7 +92,10 @@ type ResultPatch struct {
 // durable transaction; fields not in the patch are untouched.
 func (w *Workspace) SetResult(auditID, no string, p ResultPatch) error {
 	err := w.st.Update(func(tx *bolt.Tx) error {
-		a, err := editableAudit(tx, auditID)
+		if err := editableAudit(tx, auditID); err != nil {
+			return err
+		}
+		scale, err := scaleOf(tx, auditID)
 		if err != nil {
 			return err
 		}
@@ -94,9 +107,9 @@ func (w *Workspace) SetResult(auditID, no string, p ResultPatch) error {
 		if p.Rating != nil {
 			code := ""
 			if strings.TrimSpace(*p.Rating) != "" {
-				r, ok := a.Scale.Lookup(*p.Rating)
+				r, ok := scale.Lookup(*p.Rating)
 				if !ok {
-					return fmt.Errorf("%w: rating %q is not in this audit's scale (%s)", ErrInvalid, *p.Rating, strings.Join(a.Scale.Codes(), ", "))
+					return fmt.Errorf("%w: rating %q is not in this audit's scale (%s)", ErrInvalid, *p.Rating, strings.Join(scale.Codes(), ", "))
 				}
 				code = r.Code
 			}
@@ -137,7 +150,7 @@ func (w *Workspace) SetField(auditID, entityID, field string, value any) error {
 		return fmt.Errorf("%w: field %q cannot be edited", ErrInvalid, field)
 	}
 	return w.st.Update(func(tx *bolt.Tx) error {
-		if _, err := editableAudit(tx, auditID); err != nil {
+		if err := editableAudit(tx, auditID); err != nil {
 			return err
 		}
 		e, err := tx.Entity(entityID)
@@ -177,7 +190,7 @@ func (w *Workspace) AddEvidence(ctx context.Context, auditID string, itemNos []s
 	// Resolve the items first so a typo fails before any work is done.
 	var itemIDs []string
 	err = w.st.View(func(tx *bolt.Tx) error {
-		if _, err := editableAudit(tx, auditID); err != nil {
+		if err := editableAudit(tx, auditID); err != nil {
 			return err
 		}
 		for _, no := range itemNos {
@@ -207,7 +220,7 @@ func (w *Workspace) AddEvidence(ctx context.Context, auditID string, itemNos []s
 	}
 	ev.ID = w.newID()
 	err = w.st.Update(func(tx *bolt.Tx) error {
-		if _, err := editableAudit(tx, auditID); err != nil {
+		if err := editableAudit(tx, auditID); err != nil {
 			return err
 		}
 		return create(tx, ev.ID, TypeEvidence, auditID, ev)
@@ -270,7 +283,7 @@ func (w *Workspace) AddHearing(auditID string, n NewHearing) (string, error) {
 	}
 	id := w.newID()
 	err := w.st.Update(func(tx *bolt.Tx) error {
-		if _, err := editableAudit(tx, auditID); err != nil {
+		if err := editableAudit(tx, auditID); err != nil {
 			return err
 		}
 		for _, s := range n.Statements {
@@ -299,7 +312,7 @@ func (w *Workspace) AddHearing(auditID string, n NewHearing) (string, error) {
 // it alive when the two meet.
 func (w *Workspace) DeleteItem(auditID, no string) error {
 	return w.st.Update(func(tx *bolt.Tx) error {
-		if _, err := editableAudit(tx, auditID); err != nil {
+		if err := editableAudit(tx, auditID); err != nil {
 			return err
 		}
 		it, err := findItem(tx, auditID, no)

@@ -1,0 +1,288 @@
+package workspace
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/bolt"
+	"github.com/kansa-audit/kansa/internal/change"
+	"github.com/kansa-audit/kansa/internal/vault"
+)
+
+var testKDF = vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
+func mustWorkspace(tb testing.TB) *Workspace {
+	tb.Helper()
+	w, err := Create(filepath.Join(tb.TempDir(), "store"), []byte("pass"), "山田 太郎", audit.RoleChief, Options{KDF: testKDF})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { w.Close() })
+	return w
+}
+
+func mustAudit(t *testing.T, w *Workspace, tmpl string) (eng, aud string) {
+	t.Helper()
+	eng, err := w.CreateEngagement(audit.Engagement{Title: "令和8年度 情報セキュリティ監査", Client: "世田谷区", FiscalYear: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kind := audit.KindDatacenter
+	if tmpl == "internal" {
+		kind = audit.KindInternal
+	}
+	aud, err = w.CreateAudit(NewAudit{EngagementID: eng, Kind: kind, Title: "監査", Template: tmpl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng, aud
+}
+
+func str(s string) *string { return &s }
+
+func TestEngagementAndTemplates(t *testing.T) {
+	w := mustWorkspace(t)
+	eng, dc := mustAudit(t, w, "datacenter")
+	in, err := w.CreateAudit(NewAudit{EngagementID: eng, Kind: audit.KindInternal, Template: "internal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := w.Engagement(eng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Members) != 1 || e.Members[0].Name != "山田 太郎" || e.Members[0].Role != audit.RoleChief {
+		t.Fatalf("members = %+v; want the creator as chief", e.Members)
+	}
+	st, err := w.AuditState(dc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Items) != 50 || st.Items[0].No != "1" || st.Items[37].No != "38" || st.Items[38].No != "DC-01" {
+		t.Fatalf("datacenter items: %d, first %q, 38th %q, 39th %q", len(st.Items), st.Items[0].No, st.Items[37].No, st.Items[38].No)
+	}
+	for i := range 38 {
+		if !strings.Contains(st.Items[i].Criteria, "特記事項 第") {
+			t.Fatalf("item %s criteria %q does not cite a clause", st.Items[i].No, st.Items[i].Criteria)
+		}
+	}
+	ist, _ := w.AuditState(in)
+	if len(ist.Items) < 18 || ist.Audit.Title == "" {
+		t.Fatalf("internal: %d items, title %q", len(ist.Items), ist.Audit.Title)
+	}
+	list, err := w.Audits(eng)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("Audits = %v, %v", list, err)
+	}
+	// A template of another kind is refused.
+	if _, err := w.CreateAudit(NewAudit{EngagementID: eng, Kind: audit.KindExternal, Title: "x", Template: "internal"}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("mismatched template: %v", err)
+	}
+	if _, err := w.CreateAudit(NewAudit{EngagementID: eng, Kind: audit.KindOpscenter, Title: "OC", Template: "datacenter"}); err != nil {
+		t.Fatalf("opscenter from datacenter template: %v", err)
+	}
+}
+
+func TestSetResultAndSummary(t *testing.T) {
+	w := mustWorkspace(t)
+	_, aud := mustAudit(t, w, "datacenter")
+	if err := w.SetResult(aud, "１２", ResultPatch{Rating: str("一部適合"), Finding: str("指摘事項"), Observation: str("記録漏れ3件")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetResult(aud, "12", ResultPatch{Proposal: str("日次確認を手順化する")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetResult(aud, "1", ResultPatch{Rating: str("unchecked")}); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := w.AuditState(aud)
+	it, ok := st.Item("12")
+	if !ok {
+		t.Fatal("item 12 missing")
+	}
+	want := audit.Result{Rating: "partial", Observation: "記録漏れ3件", Finding: audit.FindingMajor, Proposal: "日次確認を手順化する"}
+	if it.Result != want {
+		t.Fatalf("result = %+v; want %+v", it.Result, want)
+	}
+	s := st.Summary()
+	if s.Rated != 1 || s.Findings != 1 || s.Items != 50 {
+		t.Fatalf("summary = rated %d findings %d items %d; want 1, 1, 50 (unchecked does not count)", s.Rated, s.Findings, s.Items)
+	}
+	for _, bad := range []ResultPatch{{Rating: str("excellent")}, {Finding: str("fatal")}} {
+		if err := w.SetResult(aud, "12", bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("SetResult(%+v) = %v; want ErrInvalid", bad, err)
+		}
+	}
+	if err := w.SetResult(aud, "999", ResultPatch{Rating: str("conform")}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SetResult(999) = %v; want ErrNotFound", err)
+	}
+}
+
+func TestAddItemRejectsDuplicateNumber(t *testing.T) {
+	w := mustWorkspace(t)
+	_, aud := mustAudit(t, w, "")
+	if _, err := w.AddItem(aud, audit.Item{No: "１", Title: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.AddItem(aud, audit.Item{No: "1", Title: "b"}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("duplicate number: %v", err)
+	}
+}
+
+func TestEvidenceAndHearing(t *testing.T) {
+	w := mustWorkspace(t)
+	_, aud := mustAudit(t, w, "datacenter")
+	path := filepath.Join(t.TempDir(), "photo.jpg")
+	content := []byte(strings.Repeat("evidence-bytes ", 10000))
+	os.WriteFile(path, content, 0o600)
+	ev, err := w.AddEvidence(context.Background(), aud, []string{"12", "13"}, path, "入口")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Kind != audit.EvidencePhoto || ev.Size != int64(len(content)) || ev.CapturedBy != "山田 太郎" {
+		t.Fatalf("evidence = %+v", ev)
+	}
+	// The same file again is stored once but recorded twice.
+	if _, err := w.AddEvidence(context.Background(), aud, []string{"14"}, path, ""); err != nil {
+		t.Fatal(err)
+	}
+	names, _ := w.blobs.List()
+	if len(names) != 1 {
+		t.Fatalf("blobs = %v; want one (deduplicated)", names)
+	}
+	_, read, err := w.OpenEvidence(ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := read(); err != nil || string(got) != string(content) {
+		t.Fatalf("OpenEvidence read %d bytes, %v", len(got), err)
+	}
+	if _, err := w.AddEvidence(context.Background(), aud, []string{"999"}, path, ""); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown item: %v", err)
+	}
+	hid, err := w.AddHearing(aud, NewHearing{At: time.Date(2026, 9, 10, 1, 0, 0, 0, time.UTC), Place: "会議室A",
+		Interviewees: []audit.Interviewee{{Name: "佐藤", Role: "課長"}},
+		Statements:   []NewStatement{{Text: "毎朝確認", ItemNos: []string{"12"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := w.AuditState(aud)
+	it, _ := st.Item("12")
+	if len(it.Evidence) != 1 || it.Evidence[0].ID != ev.ID || len(it.Hearings) != 1 || it.Hearings[0] != hid {
+		t.Fatalf("item 12 evidence %v hearings %v", it.Evidence, it.Hearings)
+	}
+	rep, err := w.Check(context.Background(), nil)
+	if err != nil || !rep.OK() || rep.Blobs != 2 {
+		t.Fatalf("Check = %+v, %v", rep, err)
+	}
+	// A blob that vanished is named by check.
+	os.RemoveAll(filepath.Join(w.Dir(), "blobs"))
+	rep, _ = w.Check(context.Background(), nil)
+	if rep.OK() || !strings.Contains(rep.Problems[0].String(), "photo.jpg") {
+		t.Fatalf("Check after deleting blobs = %+v", rep)
+	}
+}
+
+// TestConcurrentEditSurfacesConflict applies an edit from another device
+// that did not see the local one: both values survive as a conflict, and
+// the next local write resolves it.
+func TestConcurrentEditSurfacesConflict(t *testing.T) {
+	w := mustWorkspace(t)
+	_, aud := mustAudit(t, w, "datacenter")
+	w.SetResult(aud, "5", ResultPatch{Observation: str("初稿")})
+	st, _ := w.AuditState(aud)
+	it, _ := st.Item("5")
+	var base change.OpID
+	w.st.View(func(tx *bolt.Tx) error {
+		e, _ := tx.Entity(it.ID)
+		base = e.Get("observation").Values[0].Op
+		return nil
+	})
+	w.SetResult(aud, "5", ResultPatch{Observation: str("山田の修正")})
+	err := w.st.Update(func(tx *bolt.Tx) error {
+		_, err := tx.ApplyRemote(change.Op{ID: change.OpID{Device: "other", Seq: 1}, At: change.Time{Wall: 1}, Author: "m2",
+			Entity: it.ID, Field: "observation", Value: json.RawMessage(`"佐藤の修正"`), Supersedes: []change.OpID{base}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ = w.AuditState(aud)
+	it, _ = st.Item("5")
+	if got := it.Conflicts["observation"]; len(got) != 2 {
+		t.Fatalf("conflicts = %v; want both edits", it.Conflicts)
+	}
+	if s := st.Summary(); s.Conflicts != 1 {
+		t.Fatalf("summary conflicts = %d", s.Conflicts)
+	}
+	if err := w.SetField(aud, it.ID, "observation", "統合した文"); err != nil {
+		t.Fatal(err)
+	}
+	st, _ = w.AuditState(aud)
+	it, _ = st.Item("5")
+	if len(it.Conflicts) != 0 || it.Result.Observation != "統合した文" {
+		t.Fatalf("after resolve: %v %q", it.Conflicts, it.Result.Observation)
+	}
+}
+
+func TestDeleteItem(t *testing.T) {
+	w := mustWorkspace(t)
+	_, aud := mustAudit(t, w, "datacenter")
+	if err := w.DeleteItem(aud, "DC-12"); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := w.AuditState(aud)
+	if _, ok := st.Item("DC-12"); ok || len(st.Items) != 49 {
+		t.Fatalf("after delete: %d items", len(st.Items))
+	}
+	if rep, _ := w.Check(context.Background(), nil); !rep.OK() {
+		t.Fatalf("check after delete: %v", rep.Problems)
+	}
+}
+
+func TestLockedAuditRefusesEdits(t *testing.T) {
+	w := mustWorkspace(t)
+	_, aud := mustAudit(t, w, "datacenter")
+	w.st.Update(func(tx *bolt.Tx) error { _, _, err := tx.Write(aud, "locked", true); return err })
+	if err := w.SetResult(aud, "1", ResultPatch{Rating: str("conform")}); !errors.Is(err, ErrLocked) {
+		t.Fatalf("edit of locked audit: %v", err)
+	}
+}
+
+func TestShowIsDeterministic(t *testing.T) {
+	w := mustWorkspace(t)
+	_, aud := mustAudit(t, w, "datacenter")
+	w.SetResult(aud, "3", ResultPatch{Rating: str("conform")})
+	st1, _ := w.AuditState(aud)
+	st2, _ := w.AuditState(aud)
+	a, _ := json.Marshal(st1.Show())
+	b, _ := json.Marshal(st2.Show())
+	if string(a) != string(b) {
+		t.Fatal("show differs between two reads")
+	}
+	if strings.Contains(string(a), w.Dir()) || strings.Contains(string(a), w.Me().Device) {
+		t.Fatal("show holds device-specific data")
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	w := mustWorkspace(t)
+	dir := w.Dir()
+	w.Close()
+	if _, err := Open(dir, []byte("nope"), Options{}); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("wrong passphrase: %v", err)
+	}
+	if _, err := Open(t.TempDir(), []byte("x"), Options{}); !errors.Is(err, ErrNoStore) {
+		t.Fatalf("no store: %v", err)
+	}
+	if _, err := Create(filepath.Join(t.TempDir(), "s"), nil, "a", audit.RoleAuditor, Options{KDF: testKDF}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("empty passphrase: %v", err)
+	}
+}
