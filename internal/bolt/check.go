@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -225,12 +224,12 @@ func (s *Store) compareView(btx *bbolt.Tx, st *change.State) []Problem {
 			probs = append(probs, Problem{"view", fmt.Sprintf("entity %s has no operations behind it", id)})
 			return nil
 		}
-		var got change.Entity
-		if err := s.openJSON(bView, k, v, &got); err != nil {
+		got, err := s.openEntity(k, v)
+		if err != nil {
 			return nil // reported by the decrypt pass
 		}
-		a, _ := json.Marshal(got)
-		b, _ := json.Marshal(want)
+		a, _ := got.MarshalBinary()
+		b, _ := want.MarshalBinary()
 		if !bytes.Equal(a, b) {
 			probs = append(probs, Problem{"view", fmt.Sprintf("entity %s differs from a rebuild from the log", id)})
 		}

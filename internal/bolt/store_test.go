@@ -259,8 +259,8 @@ func TestViewEqualsRebuildAndDetectsDrift(t *testing.T) {
 	mustCheckClean(t, s)
 	// Corrupt the view (validly sealed, wrong content): check must notice.
 	err := s.db.Update(func(btx *bboltTx) error {
-		e := change.NewEntity("e1")
-		return s.putJSON(btx.Bucket(bView), bView, []byte("e1"), e)
+		raw, _ := change.NewEntity("e1").MarshalBinary()
+		return btx.Bucket(bView).Put([]byte("e1"), s.seal(bView, []byte("e1"), raw))
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -85,12 +85,9 @@ func (t *Tx) Entity(id string) (*change.Entity, error) {
 		t.cache[id] = nil
 		return nil, fmt.Errorf("entity %s: %w", id, ErrNotFound)
 	}
-	e := &change.Entity{}
-	if err := t.s.openJSON(bView, []byte(id), raw, e); err != nil {
+	e, err := t.s.openEntity([]byte(id), raw)
+	if err != nil {
 		return nil, err
-	}
-	if e.Fields == nil {
-		e.Fields = map[string]*change.Register{}
 	}
 	t.cache[id] = e
 	return e, nil
@@ -286,7 +283,11 @@ func writeView(s *Store, btx *bbolt.Tx, ids []string, get func(string) *change.E
 	view, kids := btx.Bucket(bView), btx.Bucket(bKids)
 	for _, id := range ids {
 		e := get(id)
-		if err := s.putJSON(view, bView, []byte(id), e); err != nil {
+		raw, err := e.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		if err := view.Put([]byte(id), s.seal(bView, []byte(id), raw)); err != nil {
 			return err
 		}
 		if index != nil && !index[id] {
@@ -300,4 +301,17 @@ func writeView(s *Store, btx *bbolt.Tx, ids []string, get func(string) *change.E
 		}
 	}
 	return nil
+}
+
+// openEntity decrypts and decodes one view record.
+func (s *Store) openEntity(key, sealed []byte) (*change.Entity, error) {
+	p, err := s.open(bView, key, sealed)
+	if err != nil {
+		return nil, err
+	}
+	e := &change.Entity{}
+	if err := e.UnmarshalBinary(p); err != nil {
+		return nil, damaged("view record %x is unreadable (%v)", key, err)
+	}
+	return e, nil
 }

@@ -327,3 +327,61 @@ func TestEntityHeadsAndConflicts(t *testing.T) {
 		t.Errorf("String(rating) = %q; want the later value partial", got)
 	}
 }
+
+func TestEntityBinaryRoundTrip(t *testing.T) {
+	s := NewState()
+	for _, o := range []Op{
+		op("a", 1, 10, FieldType, `"item"`),
+		op("a", 2, 11, "title", `"入退館"`),
+		op("b", 1, 12, "title", `"入退館管理"`, id("a", 1)),
+		op("c", 1, 13, "rating", `"conform"`, id("z", 9)), // leaves an early supersede
+	} {
+		if _, err := s.Apply(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := s.Entities["e"]
+	b, err := e.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Entity
+	if err := back.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(normalise(&State{Entities: map[string]*Entity{"e": &back}}), normalise(s)) || !reflect.DeepEqual(back.Early, e.Early) {
+		t.Fatalf("round trip lost data: %+v", back)
+	}
+	b2, _ := back.MarshalBinary()
+	if !reflect.DeepEqual(b, b2) {
+		t.Fatal("encoding is not deterministic")
+	}
+	// Every truncation and a wrong version are refused, never a panic.
+	for i := range len(b) {
+		var x Entity
+		if err := x.UnmarshalBinary(b[:i]); !errors.Is(err, ErrBadEncoding) {
+			t.Fatalf("truncated at %d: %v", i, err)
+		}
+	}
+	if err := (&Entity{}).UnmarshalBinary(append([]byte{9}, b[1:]...)); !errors.Is(err, ErrBadEncoding) {
+		t.Fatalf("wrong version: %v", err)
+	}
+	if err := (&Entity{}).UnmarshalBinary(append(b, 0)); !errors.Is(err, ErrBadEncoding) {
+		t.Fatalf("trailing byte: %v", err)
+	}
+}
+
+func FuzzEntityUnmarshal(f *testing.F) {
+	e := NewEntity("x")
+	e.Apply(op("a", 1, 1, "f", `"v"`), func(OpID) bool { return false })
+	b, _ := e.MarshalBinary()
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var x Entity
+		if x.UnmarshalBinary(data) == nil {
+			if _, err := x.MarshalBinary(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

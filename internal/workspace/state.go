@@ -95,13 +95,14 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 		}
 		switch e.Type() {
 		case TypeItem:
-			var it ItemState
-			if err := decode(e, &it.Item); err != nil {
+			var both struct {
+				audit.Item
+				audit.Result
+			}
+			if err := decode(e, &both); err != nil {
 				return nil, err
 			}
-			if err := decode(e, &it.Result); err != nil {
-				return nil, err
-			}
+			it := ItemState{Item: both.Item, Result: both.Result}
 			it.ID, it.AuditID = e.ID, ent.ID
 			it.Conflicts = conflicts(e)
 			it.Restored = e.Status() == change.RestoredByEdit

@@ -1,0 +1,52 @@
+# Kansa — build, run and test. `make run` and `make test` set up a fresh
+# Debian/Ubuntu machine themselves (they install missing system packages).
+
+GO      ?= go
+BIN     := bin
+DIST    := dist
+VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all run test deps build vet fmt-check unit smoke bench windows clean
+
+all: build
+
+deps: ## install missing system packages (Fyne cgo headers, Xvfb, fonts, poppler, mingw)
+	@bash .ci/deps.sh
+
+build: deps ## build bin/kansa (GUI) and bin/kansactl (CLI, no cgo)
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/kansa ./cmd/kansa
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/kansactl ./cmd/kansactl
+
+run: build ## start the GUI (the first start offers a demo engagement)
+	./$(BIN)/kansa
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+smoke: build
+	bash .ci/smoke.sh $(BIN)/kansa $(BIN)/smoke.png
+
+test: deps fmt-check vet unit smoke ## everything CI checks, except the Windows build
+
+bench: ## the speed targets of the foundation issue
+	$(GO) test -run '^$$' -bench DurableEdit -benchtime 3000x ./internal/workspace/
+	$(GO) test -run '^$$' -bench 'OpenAndRead|Rebuild' -benchtime 10x ./internal/workspace/
+	$(GO) test -run '^$$' -bench . ./internal/vault/
+
+windows: deps ## cross-compile dist/kansa.exe and dist/kansactl.exe with mingw-w64
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+	  $(GO) build -tags migrated_fynedo -ldflags "-H=windowsgui $(LDFLAGS)" -o $(DIST)/kansa.exe ./cmd/kansa
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -ldflags "$(LDFLAGS)" -o $(DIST)/kansactl.exe ./cmd/kansactl
+	@file $(DIST)/kansa.exe $(DIST)/kansactl.exe
+	@bash .ci/pe-imports.sh $(DIST)/kansa.exe
+
+clean:
+	rm -rf $(BIN) $(DIST)
