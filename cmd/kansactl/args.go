@@ -103,11 +103,28 @@ func (a *args) ptr(name string) *string {
 
 // need returns a required flag's value.
 func (a *args) need(name string) (string, error) {
-	v, ok := a.get(name)
-	if !ok || strings.TrimSpace(v) == "" {
-		return "", usageErr("--%s is required", name)
+	if err := a.require(name); err != nil {
+		return "", err
 	}
-	return v, nil
+	return a.str(name), nil
+}
+
+// require checks that every named flag was given a non-blank value, and
+// names all the missing ones at once.
+func (a *args) require(names ...string) error {
+	var missing []string
+	for _, n := range names {
+		if v, ok := a.get(n); !ok || strings.TrimSpace(v) == "" {
+			missing = append(missing, "--"+n)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return usageErr("%s is required", missing[0])
+	}
+	return usageErr("%s are required", strings.Join(missing, ", "))
 }
 
 // all returns every value of a repeatable flag.

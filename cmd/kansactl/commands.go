@@ -41,18 +41,12 @@ func cmdInit(e *env, _ *workspace.Workspace) error {
 }
 
 func cmdEngagementCreate(e *env, ws *workspace.Workspace) error {
-	title, err := e.args.need("title")
-	if err != nil {
+	if err := e.args.require("title", "client", "fiscal-year"); err != nil {
 		return err
 	}
-	client, err := e.args.need("client")
-	if err != nil {
-		return err
-	}
-	fy, err := e.args.need("fiscal-year")
-	if err != nil {
-		return err
-	}
+	title := e.args.str("title")
+	client := e.args.str("client")
+	fy := e.args.str("fiscal-year")
 	year, err := strconv.Atoi(audit.NormalizeNo(fy))
 	if err != nil {
 		return usageErr("--fiscal-year %q is not a year such as 2026", fy)
@@ -81,14 +75,11 @@ func cmdEngagementList(e *env, ws *workspace.Workspace) error {
 }
 
 func cmdAuditCreate(e *env, ws *workspace.Workspace) error {
-	eng, err := e.args.need("engagement")
-	if err != nil {
+	if err := e.args.require("engagement", "kind"); err != nil {
 		return err
 	}
-	k, err := e.args.need("kind")
-	if err != nil {
-		return err
-	}
+	eng := e.args.str("engagement")
+	k := e.args.str("kind")
 	kind, err := audit.ParseKind(k)
 	if err != nil {
 		return err
@@ -137,18 +128,12 @@ func cmdTemplates(e *env, _ *workspace.Workspace) error {
 }
 
 func cmdItemAdd(e *env, ws *workspace.Workspace) error {
-	a, err := e.args.need("audit")
-	if err != nil {
+	if err := e.args.require("audit", "no", "title"); err != nil {
 		return err
 	}
-	no, err := e.args.need("no")
-	if err != nil {
-		return err
-	}
-	title, err := e.args.need("title")
-	if err != nil {
-		return err
-	}
+	a := e.args.str("audit")
+	no := e.args.str("no")
+	title := e.args.str("title")
 	it := audit.Item{No: no, Title: title, Section: e.args.str("section"), Criteria: e.args.str("criteria"),
 		Points: e.args.str("points"), Examples: e.args.str("examples"), HearingPurpose: e.args.str("hearing-purpose"),
 		GuidelineRef: e.args.str("guideline-ref"), Notes: e.args.str("notes")}
@@ -161,14 +146,11 @@ func cmdItemAdd(e *env, ws *workspace.Workspace) error {
 }
 
 func cmdResultSet(e *env, ws *workspace.Workspace) error {
-	a, err := e.args.need("audit")
-	if err != nil {
+	if err := e.args.require("audit", "item"); err != nil {
 		return err
 	}
-	no, err := e.args.need("item")
-	if err != nil {
-		return err
-	}
+	a := e.args.str("audit")
+	no := e.args.str("item")
 	p := workspace.ResultPatch{Rating: e.args.ptr("rating"), Observation: e.args.ptr("observation"),
 		EvidenceSeen: e.args.ptr("evidence-seen"), Finding: e.args.ptr("finding"), Proposal: e.args.ptr("proposal")}
 	if p == (workspace.ResultPatch{}) {
@@ -202,30 +184,18 @@ func cmdEvidenceAdd(e *env, ws *workspace.Workspace) error {
 }
 
 func cmdInterviewAdd(e *env, ws *workspace.Workspace) error {
-	a, err := e.args.need("audit")
-	if err != nil {
+	if err := e.args.require("audit", "interviewee", "role", "at", "notes"); err != nil {
 		return err
 	}
-	who, err := e.args.need("interviewee")
-	if err != nil {
-		return err
-	}
-	role, err := e.args.need("role")
-	if err != nil {
-		return err
-	}
-	at, err := e.args.need("at")
-	if err != nil {
-		return err
-	}
+	a := e.args.str("audit")
+	who := e.args.str("interviewee")
+	role := e.args.str("role")
+	at := e.args.str("at")
 	when, err := time.Parse(time.RFC3339, at)
 	if err != nil {
 		return usageErr("--at %q is not RFC 3339 (e.g. 2026-09-10T10:00:00+09:00)", at)
 	}
-	notes, err := e.args.need("notes")
-	if err != nil {
-		return err
-	}
+	notes := e.args.str("notes")
 	id, err := ws.AddHearing(a, workspace.NewHearing{
 		At: when, Place: e.args.str("place"),
 		Interviewees: []audit.Interviewee{{Name: who, Role: role, Division: e.args.str("division")}},
@@ -358,14 +328,11 @@ func cmdPasswd(e *env, _ *workspace.Workspace) error {
 // "saved N" after each commit. The crash-safety test kills it at random
 // points and checks that every reported edit survived.
 func cmdEditLoop(e *env, ws *workspace.Workspace) error {
-	a, err := e.args.need("audit")
-	if err != nil {
+	if err := e.args.require("audit", "item"); err != nil {
 		return err
 	}
-	no, err := e.args.need("item")
-	if err != nil {
-		return err
-	}
+	a := e.args.str("audit")
+	no := e.args.str("item")
 	n, err := strconv.Atoi(e.args.str("count"))
 	if err != nil || n <= 0 {
 		return usageErr("--count must be a positive number")
