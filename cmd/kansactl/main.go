@@ -30,6 +30,9 @@ const (
 	exitDamaged   = 5
 )
 
+// version is set by the Makefile from FyneApp.toml.
+var version = "dev"
+
 const helpText = `kansactl — Kansa's command line
 
 Usage: kansactl COMMAND [flags and arguments in any order]
@@ -60,6 +63,7 @@ Commands:
   rebuild                                        derive the view again from the log
   compact --out FILE                             write a compacted copy of the store file
   passwd                                         change the passphrase
+  version                                        print the version
 
 Item numbers are those printed on the checksheet; full-width digits are
 normalised, so １２ = 12.
@@ -139,6 +143,10 @@ func runEnv(ctx context.Context, argv []string, stdout, stderr io.Writer, getenv
 		default:
 			rest = append(rest, a)
 		}
+	}
+	if len(rest) == 1 && (rest[0] == "version" || rest[0] == "--version") {
+		fmt.Fprintln(stdout, "kansactl", version)
+		return exitOK
 	}
 	if len(rest) == 0 || rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
 		fmt.Fprint(stdout, helpText)

@@ -120,6 +120,11 @@ func openDB(path string, o Options, create bool) (db *bbolt.DB, err error) {
 			return nil, fmt.Errorf("%w: %s", ErrNoStore, filepath.Dir(path))
 		}
 	}
+	if !create {
+		if err := precheck(path); err != nil {
+			return nil, err
+		}
+	}
 	// bbolt can panic or fault on a damaged file; turn that into an error.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {

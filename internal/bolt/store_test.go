@@ -381,3 +381,24 @@ func TestCompact(t *testing.T) {
 }
 
 type bboltTx = bbolt.Tx
+
+// TestDamagedOpenReleasesTheStore opens a truncated store twice: both times
+// must say "damaged", never "already open" (a lock leaked by the first try).
+func TestDamagedOpenReleasesTheStore(t *testing.T) {
+	for _, size := range []int64{100, 8192, 12288, 3 * 4096, 5 * 4096} {
+		dir, s := mustCreate(t)
+		for i := range 300 {
+			edit(t, s, "e1", "title", strings.Repeat("監査", i))
+		}
+		s.Close()
+		if err := os.Truncate(filepath.Join(dir, FileName), size); err != nil {
+			t.Fatal(err)
+		}
+		for try := range 2 {
+			_, err := Open(dir, pass, Options{Timeout: 100 * time.Millisecond})
+			if !errors.Is(err, vault.ErrDamaged) {
+				t.Fatalf("size %d, try %d: Open = %v; want ErrDamaged", size, try, err)
+			}
+		}
+	}
+}

@@ -1,0 +1,195 @@
+package ui
+
+import (
+	"log"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+)
+
+// Config wires the GUI to its backend.
+type Config struct {
+	Store Store
+	// Demo fills a workspace with a demo engagement and returns its id.
+	// Nil hides the demo offer.
+	Demo func(Workspace) (engagementID string, err error)
+	// Theme is applied to the app when set; Run sets NewTheme().
+	Theme fyne.Theme
+	// Run runs slow work off the UI goroutine; nil means a goroutine and
+	// fyne.Do. Tests pass a Runner they can drain.
+	Run Runner
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Page names a screen.
+type Page int
+
+// The screens.
+const (
+	PageUnlock Page = iota + 1 // passphrase for an existing store
+	PageCreate                 // first start: make the store
+	PageHome                   // engagements, audits and team
+)
+
+// Route is a navigation target. It is a struct so that later screens can
+// carry their arguments (an engagement, an audit) in typed fields.
+type Route struct {
+	Page Page
+}
+
+// screen is one screen of the app.
+type screen interface {
+	// buildUI makes the screen's widgets and returns its content.
+	buildUI() fyne.CanvasObject
+	// onShown runs once the content is on the window: focus, first load.
+	onShown()
+}
+
+// App is the running GUI: one window, the current screen, and the session.
+type App struct {
+	win    fyne.Window
+	cfg    Config
+	ws     Workspace // the unlocked workspace; nil while locked
+	route  Route
+	screen screen
+
+	demoOffered bool // the first-start demo offer is made once per run
+
+	lockItem *fyne.MenuItem // disabled while locked
+}
+
+// lockShortcut locks the workspace: Ctrl+L (Cmd+L on macOS).
+var lockShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+
+// quitShortcut closes the window and so quits: Ctrl+Q (Cmd+Q on macOS).
+// The workspace is closed on the way out, like a lock.
+var quitShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+
+// New makes the main window and shows the first screen: unlock when the
+// store exists, create otherwise.
+func New(a fyne.App, cfg Config) *App {
+	if cfg.Run == nil {
+		cfg.Run = goRunner
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if err := UseLanguage(ChooseLanguage(a.Preferences())); err != nil {
+		log.Printf("ui: %v", err)
+	}
+	if cfg.Theme != nil {
+		a.Settings().SetTheme(cfg.Theme)
+	}
+	u := &App{cfg: cfg}
+	u.win = a.NewWindow(lang.L("app.title"))
+	u.win.Resize(fyne.NewSize(1100, 720))
+	u.win.SetOnClosed(u.closeWorkspace)
+	u.win.SetMaster()
+	u.buildMenu()
+	if cfg.Store.Exists() {
+		u.navigate(Route{Page: PageUnlock})
+	} else {
+		u.navigate(Route{Page: PageCreate})
+	}
+	return u
+}
+
+// Run shows the GUI and blocks until it quits.
+func Run(a fyne.App, cfg Config) {
+	if cfg.Theme == nil {
+		cfg.Theme = NewTheme()
+	}
+	u := New(a, cfg)
+	u.win.ShowAndRun()
+	u.closeWorkspace()
+}
+
+// buildMenu installs the main menu. Its shortcuts work wherever the focus
+// is: a focused text field swallows canvas shortcuts, but the driver
+// consults the main menu first.
+func (a *App) buildMenu() {
+	a.lockItem = fyne.NewMenuItem(lang.L("menu.lock"), func() {
+		if a.ws != nil {
+			a.lock()
+		}
+	})
+	a.lockItem.Shortcut = lockShortcut
+	quit := fyne.NewMenuItem(lang.L("menu.quit"), func() { a.win.Close() })
+	quit.Shortcut = quitShortcut
+	quit.IsQuit = true
+	a.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.file"), a.lockItem, fyne.NewMenuItemSeparator(), quit)))
+	a.win.Canvas().AddShortcut(quitShortcut, func(fyne.Shortcut) { a.win.Close() })
+}
+
+// Window is the main window.
+func (a *App) Window() fyne.Window { return a.win }
+
+// navigate shows the screen of r. Pages that need an unlocked workspace
+// fall back to the unlock screen when there is none.
+func (a *App) navigate(r Route) {
+	if r.Page == PageHome && a.ws == nil {
+		r = Route{Page: PageUnlock}
+	}
+	var s screen
+	switch r.Page {
+	case PageCreate:
+		s = &createScreen{app: a}
+	case PageHome:
+		s = &homeScreen{app: a, ws: a.ws}
+	default:
+		r = Route{Page: PageUnlock}
+		s = &unlockScreen{app: a}
+	}
+	a.clearOverlays()
+	a.win.Canvas().RemoveShortcut(lockShortcut)
+	if r.Page == PageHome {
+		a.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { a.lock() })
+	}
+	a.route, a.screen = r, s
+	if a.lockItem != nil && a.lockItem.Disabled != (a.ws == nil) {
+		a.lockItem.Disabled = a.ws == nil
+		if m := a.win.MainMenu(); m != nil {
+			m.Refresh()
+		}
+	}
+	a.win.SetContent(s.buildUI())
+	s.onShown()
+}
+
+// isCurrent reports whether s is still on the window; results of work that
+// finishes after the user moved on are dropped.
+func (a *App) isCurrent(s screen) bool { return a.screen == s }
+
+// clearOverlays closes dialogs and pop-ups left by the previous screen.
+func (a *App) clearOverlays() {
+	ov := a.win.Canvas().Overlays()
+	for top := ov.Top(); top != nil; top = ov.Top() {
+		ov.Remove(top)
+	}
+}
+
+// unlocked starts a session with ws and goes home.
+func (a *App) unlocked(ws Workspace) {
+	a.ws = ws
+	a.navigate(Route{Page: PageHome})
+}
+
+// lock ends the session: the workspace is closed (its keys dropped) and
+// the unlock screen shown.
+func (a *App) lock() {
+	a.closeWorkspace()
+	a.navigate(Route{Page: PageUnlock})
+}
+
+func (a *App) closeWorkspace() {
+	if a.ws == nil {
+		return
+	}
+	if err := a.ws.Close(); err != nil {
+		log.Printf("ui: close workspace: %v", err)
+	}
+	a.ws = nil
+}

@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/workspace"
+)
+
+// Store is the encrypted store on this device, whether locked or not.
+type Store interface {
+	// Exists reports whether the store has been created yet.
+	Exists() bool
+	// Create makes the store and returns it unlocked. It runs Argon2id.
+	Create(passphrase []byte, name string, role audit.Role) (Workspace, error)
+	// Open unlocks the store. It runs Argon2id.
+	Open(passphrase []byte) (Workspace, error)
+}
+
+// Workspace is what the screens need of an unlocked store.
+// *workspace.Workspace implements it.
+type Workspace interface {
+	Close() error
+	Me() workspace.Me
+	Engagements() ([]audit.Engagement, error)
+	CreateEngagement(audit.Engagement) (string, error)
+	Audits(engagementID string) ([]workspace.AuditSummary, error)
+	CreateAudit(workspace.NewAudit) (string, error)
+}
+
+var _ Workspace = (*workspace.Workspace)(nil)
+
+// DirStore is the Store kept in a directory by package workspace.
+type DirStore struct {
+	Dir     string
+	Options workspace.Options
+}
+
+var _ Store = DirStore{}
+
+// Exists reports whether Dir holds a store.
+func (s DirStore) Exists() bool { return workspace.Exists(s.Dir) }
+
+// Create makes a new store in Dir.
+func (s DirStore) Create(passphrase []byte, name string, role audit.Role) (Workspace, error) {
+	ws, err := workspace.Create(s.Dir, passphrase, name, role, s.Options)
+	if err != nil {
+		return nil, err // not a typed nil inside the interface
+	}
+	return ws, nil
+}
+
+// Open unlocks the store in Dir.
+func (s DirStore) Open(passphrase []byte) (Workspace, error) {
+	ws, err := workspace.Open(s.Dir, passphrase, s.Options)
+	if err != nil {
+		return nil, err
+	}
+	return ws, nil
+}

@@ -1,0 +1,16 @@
+// Package ui is Kansa's desktop GUI, built with Fyne.
+//
+// Each screen is one type with a buildUI method that makes its widgets and
+// onX methods that handle its events. The App moves between screens by
+// typed routes (see Route) and holds the session: the unlocked workspace,
+// or none while locked.
+//
+// The screens talk to the backend only through the Store and Workspace
+// interfaces declared here; *workspace.Workspace satisfies Workspace, so
+// tests drive the real store. Slow calls (unlocking runs Argon2id, loading
+// reads the store) run off the UI goroutine through a Runner, and their
+// results touch widgets only on the UI goroutine (fyne.Do).
+//
+// UI text comes from lang.L with keys defined in assets/translations;
+// Japanese is the default whatever the system locale (see UseLanguage).
+package ui
