@@ -286,3 +286,66 @@ func TestOpenErrors(t *testing.T) {
 		t.Fatalf("empty passphrase: %v", err)
 	}
 }
+
+func TestChecksheetReimport(t *testing.T) {
+	w := mustWorkspace(t)
+	_, aud := mustAudit(t, w, "")
+	sheet := []audit.Item{
+		{No: "1", Section: "組織", Title: "体制の整備", Criteria: "ポリシー"},
+		{No: "2", Section: "物理", Title: "入退室管理"},
+		{No: "3", Section: "物理", Title: "機器の廃棄"},
+		{No: "4", Section: "人的", Title: "研修"},
+	}
+	d, err := w.ApplyChecksheet(aud, sheet)
+	if err != nil || len(d.Added) != 4 {
+		t.Fatalf("first import: %+v, %v", d, err)
+	}
+	w.SetResult(aud, "3", ResultPatch{Rating: str("partial"), Observation: str("廃棄記録が一部欠落")})
+	w.SetResult(aud, "4", ResultPatch{Rating: str("conform")})
+
+	changed := []audit.Item{
+		{No: "1", Section: "組織", Title: "体制の整備", Criteria: "ポリシー第2章"}, // criteria reworded
+		{No: "2", Section: "物理", Title: "入退室管理"},                       // unchanged
+		{No: "5", Section: "物理", Title: "機器の廃棄"},                       // renumbered 3 -> 5
+		{No: "6", Section: "技術", Title: "パスワード管理"},                     // new
+		// 4 (研修, rated) is gone from the sheet
+	}
+	plan, err := w.PlanChecksheet(aud, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Added) != 1 || len(plan.Changed) != 2 || len(plan.Orphaned) != 1 || plan.Unchanged != 1 {
+		t.Fatalf("plan = %+v", plan)
+	}
+	if o := plan.Orphaned[0]; o.No != "4" || !o.HasResult {
+		t.Fatalf("orphan = %+v; want item 4 with its result", o)
+	}
+	if _, err := w.ApplyChecksheet(aud, changed); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := w.AuditState(aud)
+	if len(st.Items) != 5 {
+		t.Fatalf("after re-import: %d items; want 5 (the orphan is kept)", len(st.Items))
+	}
+	moved, ok := st.Item("5")
+	if !ok || moved.Result.Observation != "廃棄記録が一部欠落" {
+		t.Fatalf("renumbered item lost its result: %+v", moved)
+	}
+	if _, ok := st.Item("3"); ok {
+		t.Fatal("old number 3 still present")
+	}
+	if kept, ok := st.Item("4"); !ok || kept.Result.Rating != "conform" {
+		t.Fatal("orphaned item or its result was dropped")
+	}
+	if one, _ := st.Item("1"); one.Criteria != "ポリシー第2章" {
+		t.Fatalf("criteria not updated: %q", one.Criteria)
+	}
+	// Importing the same sheet again changes nothing.
+	again, _ := w.PlanChecksheet(aud, changed)
+	if !again.Empty() || again.Unchanged != 4 {
+		t.Fatalf("second plan = %+v; want nothing to do", again)
+	}
+	if _, err := w.ApplyChecksheet(aud, append(changed, audit.Item{No: "６", Title: "重複"})); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("duplicate numbers: %v", err)
+	}
+}
