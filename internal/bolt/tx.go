@@ -143,6 +143,26 @@ func (t *Tx) Write(entity, field string, value any) (id change.OpID, changed boo
 	return op.ID, true, nil
 }
 
+// WriteOver sets field to value superseding exactly the given op ids (the
+// values the writer had seen), not whatever the field holds now. A value
+// written since those ops survives beside the new one as a conflict: this
+// is how an edit made offline elsewhere (a workbook filled in Excel) meets
+// edits made in Kansa meanwhile.
+func (t *Tx) WriteOver(entity, field string, value any, seen []change.OpID) (change.OpID, error) {
+	raw, err := json.Marshal(value)
+	if err != nil {
+		return change.OpID{}, fmt.Errorf("write %s.%s: %w", entity, field, err)
+	}
+	if _, err := t.Entity(entity); err != nil {
+		return change.OpID{}, err
+	}
+	op := change.Op{Author: t.s.id.Member, Entity: entity, Field: field, Value: raw, Supersedes: seen}
+	if err := t.appendLocal(&op); err != nil {
+		return change.OpID{}, err
+	}
+	return op.ID, nil
+}
+
 // Delete tombstones an entity, recording every value it has seen so that a
 // concurrent edit elsewhere still wins.
 func (t *Tx) Delete(entity string) error {

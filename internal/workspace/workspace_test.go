@@ -349,3 +349,81 @@ func TestChecksheetReimport(t *testing.T) {
 		t.Fatalf("duplicate numbers: %v", err)
 	}
 }
+
+// exportRows simulates an exported and re-read workbook: one row per item
+// with its current values and version token.
+func exportRows(t *testing.T, w *Workspace, aud string) map[string]ResultRow {
+	t.Helper()
+	var vers map[string]string
+	w.st.View(func(tx *bolt.Tx) error {
+		var err error
+		vers, err = w.resultVersions(tx, aud)
+		return err
+	})
+	st, _ := w.AuditState(aud)
+	rows := map[string]ResultRow{}
+	for i, it := range st.Items {
+		label := ""
+		if r, ok := st.Audit.Scale.Lookup(it.Result.Rating); ok {
+			label = r.Label
+		}
+		rows[it.No] = ResultRow{Row: i + 5, ID: it.ID, Version: vers[it.ID], No: it.No, Rating: label,
+			Observation: it.Result.Observation, EvidenceSeen: it.Result.EvidenceSeen,
+			Finding: it.Result.Finding.Label(), Proposal: it.Result.Proposal}
+	}
+	return rows
+}
+
+func TestApplyResultsFromWorkbook(t *testing.T) {
+	w := mustWorkspace(t)
+	_, aud := mustAudit(t, w, "datacenter")
+	w.SetResult(aud, "1", ResultPatch{Observation: str("初回の記録")})
+	w.SetResult(aud, "2", ResultPatch{Observation: str("Kansa側の記録")})
+	rows := exportRows(t, w, aud)
+
+	// Meanwhile in Kansa: item 2 is edited after the export.
+	w.SetResult(aud, "2", ResultPatch{Observation: str("Kansa側で後から修正")})
+	// And in Excel: item 1 and 2 observations edited, item 3 rated with a
+	// Japanese label, item 4 given a rating not in the scale.
+	r1, r2, r3, r4 := rows["1"], rows["2"], rows["3"], rows["4"]
+	r1.Observation = "Excelで追記した記録\r\n2行目"
+	r2.Observation = "Excelで修正"
+	r3.Rating, r3.Finding = "不適合", "指摘事項"
+	r4.Rating = "優"
+	// Item 5: Excel unchanged, but Kansa edited it after export: Kansa stands.
+	r5 := rows["5"]
+	w.SetResult(aud, "5", ResultPatch{Rating: str("conform")})
+
+	rep, err := w.ApplyResults(aud, []ResultRow{r1, r2, r3, r4, r5, {Row: 99, No: "999"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rep.Updated, ",") != "1,2,3" || strings.Join(rep.Conflicts, ",") != "2" {
+		t.Fatalf("report = %+v", rep)
+	}
+	if len(rep.Problems) != 2 || !strings.Contains(rep.Problems[0], "優") || !strings.Contains(rep.Problems[1], "999") {
+		t.Fatalf("problems = %q", rep.Problems)
+	}
+	st, _ := w.AuditState(aud)
+	one, _ := st.Item("1")
+	if one.Result.Observation != "Excelで追記した記録\n2行目" || len(one.Conflicts) != 0 {
+		t.Fatalf("item 1 = %q %v", one.Result.Observation, one.Conflicts)
+	}
+	two, _ := st.Item("2")
+	if got := two.Conflicts["observation"]; len(got) != 2 {
+		t.Fatalf("item 2 conflicts = %v; want Kansa's and Excel's values", two.Conflicts)
+	}
+	three, _ := st.Item("3")
+	if three.Result.Rating != "nonconform" || three.Result.Finding != audit.FindingMajor {
+		t.Fatalf("item 3 = %+v", three.Result)
+	}
+	five, _ := st.Item("5")
+	if five.Result.Rating != "conform" {
+		t.Fatalf("item 5 rating = %q; Kansa's newer edit should stand", five.Result.Rating)
+	}
+	// Importing the same rows again writes nothing new.
+	again, _ := w.ApplyResults(aud, []ResultRow{r1, r3})
+	if len(again.Updated) != 0 {
+		t.Fatalf("second import updated %v", again.Updated)
+	}
+}
