@@ -305,9 +305,9 @@ func TestChecksheetReimport(t *testing.T) {
 
 	changed := []audit.Item{
 		{No: "1", Section: "組織", Title: "体制の整備", Criteria: "ポリシー第2章"}, // criteria reworded
-		{No: "2", Section: "物理", Title: "入退室管理"},                       // unchanged
-		{No: "5", Section: "物理", Title: "機器の廃棄"},                       // renumbered 3 -> 5
-		{No: "6", Section: "技術", Title: "パスワード管理"},                     // new
+		{No: "2", Section: "物理", Title: "入退室管理"},                      // unchanged
+		{No: "5", Section: "物理", Title: "機器の廃棄"},                      // renumbered 3 -> 5
+		{No: "6", Section: "技術", Title: "パスワード管理"},                    // new
 		// 4 (研修, rated) is gone from the sheet
 	}
 	plan, err := w.PlanChecksheet(aud, changed)
