@@ -269,3 +269,28 @@ func TestParseTemplate(t *testing.T) {
 		check(t, tt.name, err, tt.want)
 	}
 }
+
+func TestParseImprovementStatus(t *testing.T) {
+	tests := []struct {
+		in   string
+		want ImprovementStatus
+		ok   bool
+	}{
+		{"改善済", StatusImproved, true}, {"改善済み", StatusImproved, true}, {" 完了 ", StatusImproved, true},
+		{"対応中", StatusInProgress, true}, {"一部改善", StatusInProgress, true},
+		{"未着手", StatusNotStarted, true}, {"未対応", StatusNotStarted, true},
+		{"", StatusNone, true}, {"検討中？", "", false},
+	}
+	for _, tt := range tests {
+		got, err := ParseImprovementStatus(tt.in)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("ParseImprovementStatus(%q) = %q, %v; want %q ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+	if err := (Result{Status: "done"}).Validate(DefaultScale()); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Result with bad status: %v", err)
+	}
+	if StatusInProgress.Label() != "改善中" {
+		t.Error("label")
+	}
+}

@@ -20,6 +20,7 @@ type Item struct {
 	HearingPurpose string `json:"hearing_purpose,omitempty"` // ヒアリング目的 (internal)
 	GuidelineRef   string `json:"guideline_ref,omitempty"`   // 例文番号 (common-platform)
 	Notes          string `json:"notes,omitempty"`           // 備考
+	Origin         string `json:"origin,omitempty"`          // follow-up: the earlier finding this item re-checks
 }
 
 // Validate checks the item's number and title.
@@ -227,6 +228,10 @@ type Result struct {
 	EvidenceSeen string       `json:"evidence_seen"` // 監査証拠: evidence examined, in words
 	Finding      FindingClass `json:"finding"`
 	Proposal     string       `json:"proposal"` // 改善提案
+	// Follow-up audits: the auditee's reported progress on the earlier
+	// finding, and their comment, from the improvement plan and progress list.
+	Status         ImprovementStatus `json:"status,omitempty"`
+	AuditeeComment string            `json:"auditee_comment,omitempty"`
 }
 
 // Validate checks the result against the audit's scale.
@@ -238,6 +243,11 @@ func (r Result) Validate(s Scale) error {
 	}
 	if r.Finding != FindingNone {
 		if _, err := ParseFindingClass(string(r.Finding)); err != nil {
+			return err
+		}
+	}
+	if r.Status != StatusNone {
+		if _, err := ParseImprovementStatus(string(r.Status)); err != nil {
 			return err
 		}
 	}

@@ -40,6 +40,7 @@ type ShowItem struct {
 	Examples       string              `json:"examples"`
 	HearingPurpose string              `json:"hearing_purpose,omitempty"`
 	GuidelineRef   string              `json:"guideline_ref,omitempty"`
+	Origin         string              `json:"origin,omitempty"`
 	Result         ShowResult          `json:"result"`
 	Evidence       []ShowEvidence      `json:"evidence"`
 	Conflicts      map[string][]string `json:"conflicts"`
@@ -52,6 +53,9 @@ type ShowResult struct {
 	EvidenceSeen string             `json:"evidence_seen"`
 	Finding      audit.FindingClass `json:"finding"`
 	Proposal     string             `json:"proposal"`
+	// Follow-up audits only.
+	Status         audit.ImprovementStatus `json:"status,omitempty"`
+	AuditeeComment string                  `json:"auditee_comment,omitempty"`
 }
 
 // ShowEvidence is an evidence file linked to an item.
@@ -97,9 +101,10 @@ func (s *AuditState) Show() ShowDoc {
 	for _, it := range s.Items {
 		noOf[it.ID] = it.No
 		si := ShowItem{ID: it.ID, No: it.No, Section: it.Section, Title: it.Title, Criteria: it.Criteria,
-			Points: it.Points, Examples: it.Examples, HearingPurpose: it.HearingPurpose, GuidelineRef: it.GuidelineRef,
+			Points: it.Points, Examples: it.Examples, HearingPurpose: it.HearingPurpose, GuidelineRef: it.GuidelineRef, Origin: it.Origin,
 			Result: ShowResult{Rating: it.Result.Rating, Observation: it.Result.Observation,
-				EvidenceSeen: it.Result.EvidenceSeen, Finding: it.Result.Finding, Proposal: it.Result.Proposal},
+				EvidenceSeen: it.Result.EvidenceSeen, Finding: it.Result.Finding, Proposal: it.Result.Proposal,
+				Status: it.Result.Status, AuditeeComment: it.Result.AuditeeComment},
 			Evidence: []ShowEvidence{}, Conflicts: map[string][]string{}}
 		for _, ev := range it.Evidence {
 			si.Evidence = append(si.Evidence, ShowEvidence{ID: ev.ID, SHA256: ev.SHA256, Caption: ev.Caption,

@@ -427,3 +427,42 @@ func TestApplyResultsFromWorkbook(t *testing.T) {
 		t.Fatalf("second import updated %v", again.Updated)
 	}
 }
+
+func TestFollowupFromFindings(t *testing.T) {
+	w := mustWorkspace(t)
+	eng, aud := mustAudit(t, w, "datacenter")
+	w.SetResult(aud, "12", ResultPatch{Finding: str("finding"), Observation: str("記録漏れ"), Proposal: str("日次確認")})
+	w.SetResult(aud, "26", ResultPatch{Finding: str("advice"), Observation: str("預かり証の様式が古い")})
+	w.SetResult(aud, "30", ResultPatch{Finding: str("good"), Observation: str("良好")})
+	fu, err := w.CreateFollowup(eng, aud, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := w.AuditState(fu)
+	if st.Audit.Kind != audit.KindFollowup || len(st.Items) != 2 {
+		t.Fatalf("follow-up: kind %s, %d items; want 2 (good practice is not followed up)", st.Audit.Kind, len(st.Items))
+	}
+	it, _ := st.Item("12")
+	if !strings.Contains(it.Points, "記録漏れ") || !strings.Contains(it.Points, "日次確認") || !strings.Contains(it.Origin, "No.12") {
+		t.Fatalf("item 12 = %+v", it.Item)
+	}
+	rep, err := w.ApplyProgress(fu, []ProgressRow{
+		{Row: 5, No: "１２", Status: "改善済み", Comment: "日次確認を開始"},
+		{Row: 6, No: "26", Status: "検討中"},
+		{Row: 7, No: "99", Status: "未着手"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Updated) != 1 || len(rep.Problems) != 2 {
+		t.Fatalf("report = %+v", rep)
+	}
+	st, _ = w.AuditState(fu)
+	it, _ = st.Item("12")
+	if it.Result.Status != audit.StatusImproved || it.Result.AuditeeComment != "日次確認を開始" {
+		t.Fatalf("item 12 result = %+v", it.Result)
+	}
+	if _, err := w.CreateFollowup(eng, fu, "x"); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("follow-up of an audit without findings: %v", err)
+	}
+}
