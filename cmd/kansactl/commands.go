@@ -270,7 +270,7 @@ func cmdCheck(e *env, ws *workspace.Workspace) error {
 		}
 	}
 	if !rep.OK() {
-		return fmt.Errorf("%w: %d problems found, first: %s", workspace.ErrDamaged, len(rep.Problems), rep.Problems[0])
+		return fmt.Errorf("%w: %d problems found (listed above)", errCheckFailed, len(rep.Problems))
 	}
 	return nil
 }

@@ -225,6 +225,8 @@ func report(stderr io.Writer, cmd string, err error) int {
 		code, msg = exitBusy, "the store is already open in another Kansa process (close it, or wait for it to finish)"
 	case errors.Is(err, workspace.ErrNoStore):
 		msg = "there is no store here yet; create one with `kansactl init --name NAME` (" + msg + ")"
+	case errors.Is(err, errCheckFailed):
+		code, msg = exitDamaged, "the store is damaged: "+strings.TrimPrefix(msg, errCheckFailed.Error()+": ")
 	case errors.Is(err, workspace.ErrDamaged):
 		code = exitDamaged
 		msg = "the store is damaged: " + msg + "; run `kansactl check` for details"
@@ -273,6 +275,9 @@ func (e *env) passphrase(prompt string, confirm bool) ([]byte, error) {
 	}
 	return p, nil
 }
+
+// errCheckFailed is check's verdict when it found damage (exit 5).
+var errCheckFailed = errors.New("check failed")
 
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -52,7 +52,7 @@ func (s *Store) readLog(btx *bbolt.Tx, device []byte, fn func(change.Op) error) 
 		}
 		rec, err := s.open(logAAD(string(device)), k, v)
 		if err != nil {
-			return append(probs, Problem{where, fmt.Sprintf("record %d does not decrypt: %v", seq, err)}), nil
+			return append(probs, Problem{where, fmt.Sprintf("record %d of %s does not decrypt (damaged or tampered); later records cannot be trusted", seq, plural(b.Stats().KeyN, "record"))}), nil
 		}
 		if len(rec) < sha256.Size || !bytes.Equal(rec[:sha256.Size], prev) {
 			return append(probs, Problem{where, fmt.Sprintf("hash chain broken at record %d", seq)}), nil
@@ -207,6 +207,12 @@ func (s *Store) Check(ctx context.Context, progress Progress) (probs []Problem, 
 			return err
 		}
 		probs = append(probs, p...)
+		if len(p) > 0 {
+			// A rebuild from a damaged log differs everywhere; one line
+			// says so instead of one per entity.
+			probs = append(probs, Problem{"view", "not compared with the log, because the log is damaged"})
+			return nil
+		}
 		probs = append(probs, s.compareView(btx, st)...)
 		return nil
 	})
@@ -294,4 +300,11 @@ func (s *Store) setSchemaForTest(v int) error {
 		}
 		return btx.Bucket(bMeta).Put(kSchema, []byte(strconv.Itoa(v)))
 	})
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
