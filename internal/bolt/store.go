@@ -132,6 +132,10 @@ func openDB(path string, o Options, create bool) (db *bbolt.DB, err error) {
 			db, err = nil, damaged("the store file is unreadable (%v)", r)
 		}
 	}()
+	// The freelist is synced on every commit (NoFreelistSync false). Not
+	// syncing it would save a page write per edit, but bbolt then rebuilds
+	// it at open in a goroutine of its own, where a damaged page panics
+	// beyond any recover and kills the process.
 	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: o.Timeout, NoSync: o.NoSync, NoFreelistSync: false})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
