@@ -59,6 +59,11 @@ Commands:
   interview add --audit A --interviewee NAME --role ROLE --at RFC3339 --notes TEXT
       [--division D] [--place P] [--item N]...
   show --audit A [--json]
+  checksheet import --audit A FILE.xlsx [--sheet NAME] [--dry-run] [--json] [--progress]
+      read a checksheet workbook; prints what it adds, changes and orphans
+  checksheet export --audit A --out FILE.xlsx [--progress]
+  results export --audit A --out FILE.xlsx [--progress]      監査結果一覧
+  followup create --engagement E --from AUDIT [--title T]   prints the new id
   check                                          verify every value, chain, view and blob
   rebuild                                        derive the view again from the log
   compact --out FILE                             write a compacted copy of the store file
@@ -110,12 +115,16 @@ func commands() map[string]command {
 		"evidence add": {spec{values: []string{"audit", "caption"}, multi: []string{"item"}}, true, cmdEvidenceAdd},
 		"interview add": {spec{values: []string{"audit", "interviewee", "role", "at", "notes", "division", "place"},
 			multi: []string{"item"}}, true, cmdInterviewAdd},
-		"show":            {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdShow},
-		"check":           {spec{bools: []string{"json"}}, true, cmdCheck},
-		"rebuild":         {spec{}, true, cmdRebuild},
-		"compact":         {spec{values: []string{"out"}}, true, cmdCompact},
-		"passwd":          {spec{}, false, cmdPasswd},
-		"debug edit-loop": {spec{values: []string{"audit", "item", "count"}}, true, cmdEditLoop},
+		"show":              {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdShow},
+		"checksheet import": {spec{values: []string{"audit", "sheet"}, bools: []string{"json", "dry-run", "progress"}}, true, cmdChecksheetImport},
+		"checksheet export": {spec{values: []string{"audit", "out"}, bools: []string{"progress"}}, true, cmdChecksheetExport},
+		"results export":    {spec{values: []string{"audit", "out"}, bools: []string{"progress"}}, true, cmdResultsExport},
+		"followup create":   {spec{values: []string{"engagement", "from", "title"}}, true, cmdFollowupCreate},
+		"check":             {spec{bools: []string{"json"}}, true, cmdCheck},
+		"rebuild":           {spec{}, true, cmdRebuild},
+		"compact":           {spec{values: []string{"out"}}, true, cmdCompact},
+		"passwd":            {spec{}, false, cmdPasswd},
+		"debug edit-loop":   {spec{values: []string{"audit", "item", "count"}}, true, cmdEditLoop},
 	}
 }
 
