@@ -252,8 +252,9 @@ func (b *exportBook) makeStyles() error {
 		{Type: "top", Color: "808080", Style: 1},
 		{Type: "bottom", Color: "808080", Style: 1},
 	}
+	shiftJIS := 128 // the charset Excel records with Japanese fonts
 	font := func(size float64, bold bool) *excelize.Font {
-		return &excelize.Font{Family: exportFont, Size: size, Bold: bold}
+		return &excelize.Font{Family: exportFont, Size: size, Bold: bold, Charset: &shiftJIS}
 	}
 	fill := func(rgb string) excelize.Fill {
 		return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{rgb}}

@@ -517,14 +517,19 @@ func (b *exportBook) writeSummarySheet(a ExportAudit) error {
 	if err := set(2, row, sum, b.st.totalNo); err != nil {
 		return err
 	}
-
 	if len(t.sections) == 0 {
 		return nil
 	}
-	// A stacked bar per section, one series per rating, reading the cells
-	// above so that the chart follows edits made in Excel. It is at most
-	// one page tall; if it does not fit below the tables it starts a page.
-	chartRow := row + 2
+	return b.writeSummaryChart(t, lastSection, row+2)
+}
+
+// writeSummaryChart adds a stacked bar per section, one series per rating,
+// reading the section table (rows exportFirstRow to lastSection) so that
+// the chart follows edits made in Excel. It is at most one page tall; if
+// it does not fit below the tables it starts a page.
+func (b *exportBook) writeSummaryChart(t resultTally, lastSection, chartRow int) error {
+	const sheet = ExportSummarySheet
+	f := b.f
 	heightPx := min(resultChartMaxPx, 120+26*len(t.sections))
 	above := 24 + float64(chartRow-2)*15 // row 1 is 24 points, the others the default 15
 	if above+float64(heightPx)*0.75 > resultPagePoints {
