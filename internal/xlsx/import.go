@@ -37,13 +37,17 @@ import (
 //     are always written YYYY-MM-DD (with hh:mm when they carry a time), never
 //     in the US short format. Formulas are never evaluated: the value Excel
 //     last saved is used, and the report says so. Line breaks are kept
-//     ("\r\n" becomes "\n"); surrounding spaces and blank lines are trimmed.
+//     ("\r\n" becomes "\n"); surrounding spaces and blank lines are trimmed,
+//     except in a checksheet exported by Kansa (it has the hidden KansaID
+//     column), whose cells are taken verbatim so that a round trip is exact
+//     and whose item ids are read into Item.ID.
 //   - Numbers: the first line of the number cell, full-width characters and
 //     circled digits folded and spaces removed (audit.NormalizeNo). A number
 //     has a digit and only ASCII letters, digits and - . _ ( ) /, at most 20
 //     characters; anything else (１．組織体制, ※) is not a number.
 //   - Skipped rows: blank rows, rows that repeat the header (printed page
-//     headers), rows that repeat a title line.
+//     headers: two or more mapped cells equal to the header's, after
+//     HeaderNormalize), rows that repeat a title line.
 //   - Section rows: a row without a number whose only text (one value) sits
 //     left of the title column, in the section column, or in a merged cell
 //     spanning several mapped columns, sets the section of the items below
@@ -224,6 +228,9 @@ func readCheckColumns(path string, m ColumnMap) error {
 	}
 	slices.Sort(cols)
 	for _, c := range cols {
+		if c != audit.ColNo && c != audit.ColSection && !slices.Contains(readTextCols, c) {
+			return readErr(base, ErrColumnMap, fmt.Sprintf("%q is not a checksheet column", c), nil)
+		}
 		i := m[c]
 		if i < 0 || i >= readMaxCols {
 			return readErr(base, ErrColumnMap, fmt.Sprintf("column %d for %s is outside the sheet", i+1, c), nil)

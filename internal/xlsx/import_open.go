@@ -60,9 +60,10 @@ type readBook struct {
 
 // readSheetRef is one sheet of the workbook.
 type readSheetRef struct {
-	name  string
-	part  string // zip path of the sheet's XML, "" if unknown
-	chart bool
+	name   string
+	part   string // zip path of the sheet's XML, "" if unknown
+	chart  bool
+	hidden bool
 }
 
 // readLimits fills zero fields from DefaultLimits.
@@ -131,7 +132,7 @@ func readOpen(p string, lim Limits) (*readBook, error) {
 	b := &readBook{path: p, base: readBase(p), lim: lim}
 	fi, err := os.Stat(p)
 	if err != nil {
-		return nil, readErr(b.base, ErrNotWorkbook, "check the file's name and folder", err)
+		return nil, fmt.Errorf("import checksheet %s: %w; check the file's name and folder", b.base, err)
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, readErr(b.base, ErrNotWorkbook, readAdviceNotXLSX+"; this is a folder or device, not a file", nil)
@@ -142,7 +143,7 @@ func readOpen(p string, lim Limits) (*readBook, error) {
 	head := make([]byte, 8)
 	fh, err := os.Open(p)
 	if err != nil {
-		return nil, readErr(b.base, ErrNotWorkbook, "check that the file can be read", err)
+		return nil, fmt.Errorf("import checksheet %s: %w; check that the file is not open elsewhere and that you may read it", b.base, err)
 	}
 	n, _ := io.ReadFull(fh, head)
 	head = head[:n]
@@ -377,8 +378,9 @@ type (
 			Date1904 string `xml:"date1904,attr"`
 		} `xml:"workbookPr"`
 		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"id,attr"`
+			Name  string `xml:"name,attr"`
+			RID   string `xml:"id,attr"`
+			State string `xml:"state,attr"`
 		} `xml:"sheets>sheet"`
 	}
 )
@@ -451,7 +453,7 @@ func (b *readBook) readWorkbook() error {
 	}
 	for _, s := range wb.Sheets {
 		part := targets[s.RID]
-		ref := readSheetRef{name: s.Name, chart: strings.Contains(strings.ToLower(part), "chartsheets/")}
+		ref := readSheetRef{name: s.Name, chart: strings.Contains(strings.ToLower(part), "chartsheets/"), hidden: s.State == "hidden" || s.State == "veryHidden"}
 		if zf := b.parts[strings.ToLower(part)]; zf != nil {
 			ref.part = zf.Name
 		}
@@ -481,6 +483,9 @@ func (b *readBook) detect(ctx context.Context) ([]SheetCandidate, []ImportSkip, 
 			return nil, nil, nil, err
 		}
 		if out.skip != "" {
+			if ref.hidden {
+				out.skip = "a hidden sheet; " + out.skip
+			}
 			skips = append(skips, ImportSkip{Sheet: ref.name, Reason: out.skip})
 			continue
 		}

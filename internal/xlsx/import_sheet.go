@@ -193,8 +193,9 @@ func (b *readBook) tooManyRows(ref readSheetRef) error {
 	return readErr(b.base, ErrTooManyRows, fmt.Sprintf("sheet %q has data below row %d, the limit; delete unused rows below the checksheet or split it into several sheets", ref.name, b.lim.MaxRows), nil)
 }
 
-// cleanRow puts dates in YYYY-MM-DD form, normalises line breaks, trims,
-// and cuts cells longer than MaxCellChars.
+// cleanRow puts dates in YYYY-MM-DD form, normalises line breaks, drops
+// control characters, and cuts cells longer than MaxCellChars. Trimming
+// happens later (readState.text), since a Kansa export is taken verbatim.
 func (b *readBook) cleanRow(r int, cells []string, meta *readMeta, w *readWarnings) {
 	for i, s := range cells {
 		if meta != nil && len(meta.dates) > 0 {
@@ -212,9 +213,7 @@ func (b *readBook) cleanRow(r int, cells []string, meta *readMeta, w *readWarnin
 }
 
 // readCleanText normalises a cell's text: "\r\n" and "\r" become "\n",
-// control characters other than "\n" and "\t" go, and spaces, tabs and
-// blank lines around the text are trimmed (an ideographic space only at
-// the end, since it may indent the first line).
+// and control characters other than "\n" and "\t" go.
 func readCleanText(s string) string {
 	if s == "" {
 		return s
@@ -231,13 +230,19 @@ func readCleanText(s string) string {
 			return r
 		}, s)
 	}
+	return s
+}
+
+// readTrim trims spaces, tabs and blank lines around a cell's text (an
+// ideographic space only at the end, since it may indent the first line).
+func readTrim(s string) string {
 	s = strings.TrimLeft(s, " \t\n")
 	return strings.TrimRight(s, " \t\n\u3000")
 }
 
 func readHasText(cells []string) bool {
 	for _, c := range cells {
-		if c != "" {
+		if readTrim(c) != "" {
 			return true
 		}
 	}
@@ -251,11 +256,12 @@ func readCell(cells []string, i int) string {
 	return ""
 }
 
-// readRowLine is a row as one line: its distinct values joined by spaces.
+// readRowLine is a row as one line: its distinct values, trimmed, joined
+// by spaces.
 func readRowLine(cells []string) string {
 	var parts []string
 	for _, c := range cells {
-		if c != "" && !slices.Contains(parts, c) {
+		if c = readTrim(c); c != "" && !slices.Contains(parts, c) {
 			parts = append(parts, c)
 		}
 	}
@@ -343,6 +349,7 @@ type readState struct {
 	titleCol   int
 	sectionCol int
 	idCol      int
+	verbatim   bool     // cells are not trimmed (a Kansa export)
 	headerNorm []string // by position in idx
 	titleLines []string
 	titleSet   map[string]bool
@@ -405,6 +412,7 @@ func (b *readBook) startSheet(rows []readRow, override ColumnMap, meta *readMeta
 		return -1
 	}
 	s.noCol, s.titleCol, s.sectionCol = col(audit.ColNo), col(audit.ColTitle), col(audit.ColSection)
+	s.verbatim = s.idCol >= 0
 	for _, r := range rows[:bestRow] {
 		if line := readRowLine(r.cells); line != "" {
 			s.titleLines = append(s.titleLines, line)
@@ -444,6 +452,16 @@ func (s *readState) sweep(r readRow) {
 	}
 }
 
+// text is a cell's text as the items take it: trimmed, except in a sheet
+// exported by Kansa (it has the KansaID column), whose cells are taken as
+// they are so that a round trip is exact.
+func (s *readState) text(v string) string {
+	if t := readTrim(v); !s.verbatim || t == "" {
+		return t
+	}
+	return v
+}
+
 // readView is one mapped cell of a row, merged ranges applied.
 type readView struct {
 	v     string
@@ -460,7 +478,7 @@ func (s *readState) row(r readRow) {
 	view := make([]readView, len(s.idx))
 	hasOwn, inItemMerge := false, false
 	for k, ci := range s.idx {
-		v := readCell(r.cells, ci)
+		v := s.text(readCell(r.cells, ci))
 		var above bool
 		a := s.active[ci]
 		if a != nil {
@@ -472,7 +490,7 @@ func (s *readState) row(r readRow) {
 			case ci == s.noCol && !top:
 				v, above = "", true
 			default:
-				v, above = a.value, !top
+				v, above = s.text(a.value), !top
 			}
 			if s.lastItem > 0 && a.m.r1 <= s.lastItem {
 				inItemMerge = true
@@ -489,8 +507,10 @@ func (s *readState) row(r readRow) {
 	}
 	var extras []extra
 	for i, c := range r.cells {
-		if _, mapped := s.pos[i]; c != "" && !mapped && i != s.idCol {
-			extras = append(extras, extra{i, c})
+		if _, mapped := s.pos[i]; !mapped && i != s.idCol {
+			if c = s.text(c); c != "" {
+				extras = append(extras, extra{i, c})
+			}
 		}
 	}
 	get := func(ci int) readView {
@@ -721,10 +741,10 @@ func (b *readBook) scanSheet(ctx context.Context, ref readSheetRef) (*readMeta, 
 	d.CharsetReader = readCharset
 	m := &readMeta{formulas: map[uint64]bool{}, dates: map[uint64]string{}}
 	var (
-		row, col, style, nrows int
-		typ                    string
+		row, col, style, nrows  int
+		typ                     string
 		inCell, inV, hasV, hasF bool
-		v                      []byte
+		v                       []byte
 	)
 	damaged := func(format string, args ...any) error {
 		return readErr(b.base, ErrTruncated, readAdviceDamaged, fmt.Errorf("sheet %q: "+format, append([]any{ref.name}, args...)...))

@@ -568,12 +568,17 @@ func TestImportLayouts(t *testing.T) {
 func TestImportSheets(t *testing.T) {
 	cover := importSheet{name: "表紙", rows: [][]any{importRow("情報セキュリティ監査"), importRow("令和6年度")}}
 	empty := importSheet{name: "空"}
+	hidden := importSheet{name: "選択肢", rows: [][]any{importRow("適合"), importRow("不適合")}, setup: func(t testing.TB, f *excelize.File, s string) {
+		if err := f.SetSheetVisible(s, false); err != nil {
+			t.Fatal(err)
+		}
+	}}
 	ext := importSheet{name: "外部", rows: [][]any{importRow("外部監査"), importJP, importRow(1, "s", "a"), importRow(2, "s", "b")}}
 	in := importSheet{name: "内部", rows: [][]any{importRow("No.", "監査項目", "ヒアリング目的"), importRow(1, "x", "h")}}
 	ctx := context.Background()
 
 	t.Run("cover sheet skipped and reported", func(t *testing.T) {
-		path := importBook(t, cover, ext, empty)
+		path := importBook(t, cover, ext, empty, hidden)
 		rep, err := ReadChecksheet(ctx, path, ImportOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -584,6 +589,7 @@ func TestImportSheets(t *testing.T) {
 		want := []ImportSkip{
 			{"表紙", "no header row naming 監査項目 (item) and another known column in the first 30 rows"},
 			{"空", "the sheet is empty"},
+			{"選択肢", "a hidden sheet; no header row naming 監査項目 (item) and another known column in the first 30 rows"},
 		}
 		if !reflect.DeepEqual(rep.Skipped, want) {
 			t.Errorf("skipped = %q; want %q", rep.Skipped, want)
@@ -654,6 +660,7 @@ func TestImportSheets(t *testing.T) {
 			{audit.ColNo: 0},
 			{audit.ColTitle: 2, audit.ColNotes: 2},
 			{audit.ColTitle: -1},
+			{audit.ColTitle: 2, audit.Column("rating"): 3},
 		} {
 			if _, err := ReadChecksheet(ctx, path, ImportOptions{Columns: m}); !errors.Is(err, ErrColumnMap) {
 				t.Errorf("Columns %v: err = %v; want ErrColumnMap", m, err)
