@@ -139,3 +139,30 @@ func (w *Workspace) ImportChecksheet(ctx context.Context, auditID, path string, 
 
 // Columns lists the checksheet columns of an audit kind, for the preview.
 func Columns(k audit.Kind) []audit.Column { return k.Columns() }
+
+// Aliases so the GUI can show an import preview without importing the
+// Excel adapter itself.
+type (
+	SheetCandidate = xlsx.SheetCandidate
+	SheetSkip      = xlsx.ImportSkip
+	ColumnMap      = xlsx.ColumnMap
+	ImportOptions  = xlsx.ImportOptions
+	ImportReport   = xlsx.ImportReport
+)
+
+// Import errors the GUI tells apart.
+var (
+	ErrChooseSheet = xlsx.ErrChooseSheet
+	ErrNoHeader    = xlsx.ErrNoHeader
+	ErrColumnMap   = xlsx.ErrColumnMap
+)
+
+// PreviewChecksheet lists the sheets of a workbook that look like
+// checksheets, with their detected header mapping, and those skipped.
+func PreviewChecksheet(path string) ([]SheetCandidate, []SheetSkip, error) {
+	return xlsx.ReadSheets(path, xlsx.Limits{})
+}
+
+// HeaderColumn says which checksheet column a header text denotes, for a
+// preview that shows the sheet's own header names.
+func HeaderColumn(text string) (audit.Column, bool) { return xlsx.HeaderColumn(text) }
