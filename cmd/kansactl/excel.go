@@ -148,3 +148,50 @@ func cmdFollowupCreate(e *env, ws *workspace.Workspace) error {
 	fmt.Fprintln(e.stdout, id)
 	return nil
 }
+
+func cmdResultsImport(e *env, ws *workspace.Workspace) error {
+	if err := e.args.require("audit"); err != nil {
+		return err
+	}
+	file, err := e.oneFile()
+	if err != nil {
+		return err
+	}
+	rep, err := ws.ImportResults(e.ctx, e.args.str("audit"), file)
+	if err != nil {
+		return err
+	}
+	if e.args.flags["json"] {
+		return printJSON(e.stdout, rep)
+	}
+	fmt.Fprintf(e.stdout, "updated %d items, unchanged %d\n", len(rep.Updated), rep.Unchanged)
+	if len(rep.Conflicts) > 0 {
+		fmt.Fprintf(e.stdout, "conflicts (changed in Excel and in Kansa; both kept, choose in Kansa): %s\n", strings.Join(rep.Conflicts, ", "))
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(e.stdout, "not imported: %s\n", p)
+	}
+	return nil
+}
+
+func cmdProgressImport(e *env, ws *workspace.Workspace) error {
+	if err := e.args.require("audit"); err != nil {
+		return err
+	}
+	file, err := e.oneFile()
+	if err != nil {
+		return err
+	}
+	rep, err := ws.ImportProgress(e.ctx, e.args.str("audit"), file)
+	if err != nil {
+		return err
+	}
+	if e.args.flags["json"] {
+		return printJSON(e.stdout, rep)
+	}
+	fmt.Fprintf(e.stdout, "updated %d items, unchanged %d\n", len(rep.Updated), rep.Unchanged)
+	for _, p := range rep.Problems {
+		fmt.Fprintf(e.stdout, "not imported: %s\n", p)
+	}
+	return nil
+}

@@ -63,7 +63,12 @@ Commands:
       read a checksheet workbook; prints what it adds, changes and orphans
   checksheet export --audit A --out FILE.xlsx [--progress]
   results export --audit A --out FILE.xlsx [--progress]      監査結果一覧
+  results import --audit A FILE.xlsx [--json]
+      bring back ratings and text filled into an exported checksheet or result list;
+      a field also changed in Kansa since the export becomes a visible conflict
   followup create --engagement E --from AUDIT [--title T]   prints the new id
+  progress import --audit A FILE.xlsx [--json]
+      read the auditee's 改善計画書兼進捗状況一覧表 into a follow-up audit
   check                                          verify every value, chain, view and blob
   rebuild                                        derive the view again from the log
   compact --out FILE                             write a compacted copy of the store file
@@ -120,6 +125,8 @@ func commands() map[string]command {
 		"checksheet export": {spec{values: []string{"audit", "out"}, bools: []string{"progress"}}, true, cmdChecksheetExport},
 		"results export":    {spec{values: []string{"audit", "out"}, bools: []string{"progress"}}, true, cmdResultsExport},
 		"followup create":   {spec{values: []string{"engagement", "from", "title"}}, true, cmdFollowupCreate},
+		"results import":    {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdResultsImport},
+		"progress import":   {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdProgressImport},
 		"check":             {spec{bools: []string{"json"}}, true, cmdCheck},
 		"rebuild":           {spec{}, true, cmdRebuild},
 		"compact":           {spec{values: []string{"out"}}, true, cmdCompact},

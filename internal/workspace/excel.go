@@ -166,3 +166,33 @@ func PreviewChecksheet(path string) ([]SheetCandidate, []SheetSkip, error) {
 // HeaderColumn says which checksheet column a header text denotes, for a
 // preview that shows the sheet's own header names.
 func HeaderColumn(text string) (audit.Column, bool) { return xlsx.HeaderColumn(text) }
+
+// ImportResults reads the results filled into a workbook Kansa exported
+// (checksheet or result list) and writes them back as ordinary edits; see
+// ApplyResults for how edits made in Kansa meanwhile surface as conflicts.
+func (w *Workspace) ImportResults(ctx context.Context, auditID, path string) (*ResultsReport, error) {
+	fs, err := xlsx.ReadFilled(ctx, path, xlsx.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]ResultRow, len(fs.Rows))
+	for i, r := range fs.Rows {
+		rows[i] = ResultRow{Row: r.Row, ID: r.ID, Version: r.Version, No: r.No, Rating: r.Rating,
+			Observation: r.Observation, EvidenceSeen: r.EvidenceSeen, Finding: r.Finding, Proposal: r.Proposal}
+	}
+	return w.ApplyResults(auditID, rows)
+}
+
+// ImportProgress reads the auditee's improvement plan and progress list
+// into a follow-up audit.
+func (w *Workspace) ImportProgress(ctx context.Context, auditID, path string) (*ProgressReport, error) {
+	items, err := xlsx.ReadProgressList(ctx, path, xlsx.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]ProgressRow, len(items))
+	for i, p := range items {
+		rows[i] = ProgressRow{Row: p.Row, No: p.No, Title: p.Title, Status: p.Status, Comment: p.Comment}
+	}
+	return w.ApplyProgress(auditID, rows)
+}
