@@ -39,7 +39,8 @@ test: deps fmt-check vet unit smoke ## everything CI checks, except the Windows 
 bench: ## the speed targets of the foundation issue
 	$(GO) test -run '^$$' -bench DurableEdit -benchtime 3000x ./internal/workspace/
 	$(GO) test -run '^$$' -bench 'OpenAndRead|Rebuild' -benchtime 10x ./internal/workspace/
-	$(GO) test -run '^$$' -bench . ./internal/vault/
+	$(GO) test -run '^$$' -bench . ./internal/vault/ ./internal/blob/
+	$(GO) test -run '^$$' -bench . -benchtime 5x ./internal/xlsx/
 
 windows: deps ## cross-compile dist/kansa.exe and dist/kansactl.exe with mingw-w64
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
