@@ -78,9 +78,13 @@ func (w *Workspace) Check(ctx context.Context, progress func(done, total int)) (
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		known[r.Blob] = true
-		ref := blob.Ref{Name: r.Blob, SHA256: r.SHA256, Size: r.Size}
-		if err := w.blobs.Verify(ref); err != nil {
+		for k, ref := range r.refs() {
+			known[ref.Name] = true
+			rep.Blobs++
+			err := w.blobs.Verify(ref)
+			if err == nil {
+				continue
+			}
 			what := "does not decrypt: " + err.Error()
 			switch {
 			case errors.Is(err, blob.ErrMissing):
@@ -88,9 +92,9 @@ func (w *Workspace) Check(ctx context.Context, progress func(done, total int)) (
 			case errors.Is(err, blob.ErrMismatch):
 				what = "content does not match its recorded SHA-256"
 			}
-			rep.Problems = append(rep.Problems, Problem{Where: fmt.Sprintf("evidence %s (%s, blob %s)", r.ID, r.FileName, r.Blob), What: what})
+			part := []string{"original", "report copy", "thumbnail"}[k]
+			rep.Problems = append(rep.Problems, Problem{Where: fmt.Sprintf("evidence %s (%s, %s, blob %s)", r.ID, r.FileName, part, ref.Name), What: what})
 		}
-		rep.Blobs++
 		if progress != nil {
 			progress(rep.Ops+i+1, rep.Ops+len(refs))
 		}

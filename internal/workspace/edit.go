@@ -1,7 +1,9 @@
 package workspace
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -166,25 +168,57 @@ func (w *Workspace) SetField(auditID, entityID, field string, value any) error {
 }
 
 // evidenceRecord is how evidence is stored: the domain record plus the
-// name of its sealed blob.
+// names of its sealed blobs (the original, and for photos the derived
+// report-size copy and thumbnail).
 type evidenceRecord struct {
 	audit.Evidence
-	Blob string `json:"blob"`
+	Blob   string    `json:"blob"`
+	Report *blob.Ref `json:"report,omitempty"`
+	Thumb  *blob.Ref `json:"thumb,omitempty"`
+	Width  int       `json:"width,omitempty"` // of the report copy, upright
+	Height int       `json:"height,omitempty"`
 }
 
+// refs lists every blob the record refers to.
+func (r evidenceRecord) refs() []blob.Ref {
+	out := []blob.Ref{{Name: r.Blob, SHA256: r.SHA256, Size: r.Size}}
+	for _, d := range []*blob.Ref{r.Report, r.Thumb} {
+		if d != nil {
+			out = append(out, *d)
+		}
+	}
+	return out
+}
+
+// MaxPhotoBytes bounds a photo read into memory to derive its copies; a
+// larger "photo" is refused (real camera files are well below).
+const MaxPhotoBytes = 256 << 20
+
+// ErrBadPhoto wraps every reason a photo is refused: not an image, damaged,
+// or a decompression bomb. The message names the file.
+var ErrBadPhoto = errors.New("photo refused")
+
 // AddEvidence seals the file at path into the blob store, verifies it, and
-// records it against the given items. The blob is written and verified
-// before the record that refers to it, so a crash leaves at worst an
-// unreferenced blob, never a record without its file.
+// records it against the given items. A photo is processed once, here: its
+// EXIF capture time and orientation are read, and a report-size copy and a
+// thumbnail are made (upright). A file named like a photo that does not
+// decode, or that has over 100 megapixels, is refused and nothing is stored.
+//
+// The blobs are written and verified before the record that refers to
+// them, so a crash leaves at worst unreferenced blobs, never a record
+// without its file.
 func (w *Workspace) AddEvidence(ctx context.Context, auditID string, itemNos []string, path, caption string) (audit.Evidence, error) {
+	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {
-		return audit.Evidence{}, fmt.Errorf("open evidence file: %w", err)
+		return audit.Evidence{}, fmt.Errorf("open evidence file %s: %w", name, err)
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil {
-		return audit.Evidence{}, fmt.Errorf("open evidence file: %w", err)
-	} else if fi.IsDir() {
+	fi, err := f.Stat()
+	if err != nil {
+		return audit.Evidence{}, fmt.Errorf("open evidence file %s: %w", name, err)
+	}
+	if fi.IsDir() {
 		return audit.Evidence{}, fmt.Errorf("%w: %s is a folder, not a file", ErrInvalid, path)
 	}
 	// Resolve the items first so a typo fails before any work is done.
@@ -205,16 +239,45 @@ func (w *Workspace) AddEvidence(ctx context.Context, auditID string, itemNos []s
 	if err != nil {
 		return audit.Evidence{}, err
 	}
-	ref, err := w.blobs.Put(ctx, f)
-	if err != nil {
-		return audit.Evidence{}, fmt.Errorf("store evidence %s: %w", filepath.Base(path), err)
-	}
-	name := filepath.Base(path)
-	ev := evidenceRecord{Blob: ref.Name, Evidence: audit.Evidence{
-		Kind: audit.KindForFile(name), FileName: name, Size: ref.Size, SHA256: ref.SHA256,
+	ev := evidenceRecord{Evidence: audit.Evidence{
+		Kind: audit.KindForFile(name), FileName: name,
 		CapturedAt: w.now().UTC().Truncate(time.Second), CapturedBy: w.Me().Name,
 		Caption: strings.TrimSpace(caption), Items: itemIDs,
 	}}
+	var src io.Reader = f
+	var derived *blob.Derived
+	if ev.Kind == audit.EvidencePhoto {
+		if fi.Size() > MaxPhotoBytes {
+			return audit.Evidence{}, fmt.Errorf("%w: %s is %d MB; a photo may be at most %d MB", ErrBadPhoto, name, fi.Size()>>20, MaxPhotoBytes>>20)
+		}
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return audit.Evidence{}, fmt.Errorf("read evidence file %s: %w", name, err)
+		}
+		if derived, err = blob.Derive(data); err != nil {
+			return audit.Evidence{}, fmt.Errorf("%w: %s: %w", ErrBadPhoto, name, err)
+		}
+		if !derived.TakenAt.IsZero() {
+			ev.CapturedAt = derived.TakenAt.UTC()
+		}
+		src = bytes.NewReader(data)
+	}
+	ref, err := w.blobs.Put(ctx, src)
+	if err != nil {
+		return audit.Evidence{}, fmt.Errorf("store evidence %s: %w", name, err)
+	}
+	ev.Blob, ev.Size, ev.SHA256 = ref.Name, ref.Size, ref.SHA256
+	if derived != nil {
+		rep, err := w.blobs.Put(ctx, bytes.NewReader(derived.Report))
+		if err != nil {
+			return audit.Evidence{}, fmt.Errorf("store report copy of %s: %w", name, err)
+		}
+		th, err := w.blobs.Put(ctx, bytes.NewReader(derived.Thumb))
+		if err != nil {
+			return audit.Evidence{}, fmt.Errorf("store thumbnail of %s: %w", name, err)
+		}
+		ev.Report, ev.Thumb, ev.Width, ev.Height = &rep, &th, derived.Width, derived.Height
+	}
 	if err := ev.Validate(); err != nil {
 		return audit.Evidence{}, err
 	}
@@ -230,6 +293,36 @@ func (w *Workspace) AddEvidence(ctx context.Context, auditID string, itemNos []s
 	}
 	ev.AuditID = auditID
 	return ev.Evidence, nil
+}
+
+// EvidenceImage returns the upright report-size JPEG of a photo, with its
+// size in pixels; ok is false for evidence that is not a photo.
+func (w *Workspace) EvidenceImage(evidenceID string, thumb bool) (jpg []byte, width, height int, ok bool, err error) {
+	var ev evidenceRecord
+	err = w.st.View(func(tx *bolt.Tx) error {
+		e, err := entityOf(tx, evidenceID, TypeEvidence)
+		if err != nil {
+			return err
+		}
+		return decode(e, &ev)
+	})
+	if err != nil || ev.Report == nil {
+		return nil, 0, 0, false, err
+	}
+	ref := *ev.Report
+	if thumb {
+		ref = *ev.Thumb
+	}
+	rc, err := w.blobs.Open(ref)
+	if err != nil {
+		return nil, 0, 0, false, err
+	}
+	defer rc.Close()
+	jpg, err = io.ReadAll(rc)
+	if err != nil {
+		return nil, 0, 0, false, err
+	}
+	return jpg, ev.Width, ev.Height, true, nil
 }
 
 // OpenEvidence returns the original bytes of an evidence file.

@@ -1,9 +1,13 @@
 package workspace
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,7 +144,7 @@ func TestEvidenceAndHearing(t *testing.T) {
 	w := mustWorkspace(t)
 	_, aud := mustAudit(t, w, "datacenter")
 	path := filepath.Join(t.TempDir(), "photo.jpg")
-	content := []byte(strings.Repeat("evidence-bytes ", 10000))
+	content := testJPEG(t, 2400, 1600)
 	os.WriteFile(path, content, 0o600)
 	ev, err := w.AddEvidence(context.Background(), aud, []string{"12", "13"}, path, "入口")
 	if err != nil {
@@ -154,8 +158,23 @@ func TestEvidenceAndHearing(t *testing.T) {
 		t.Fatal(err)
 	}
 	names, _ := w.blobs.List()
-	if len(names) != 1 {
-		t.Fatalf("blobs = %v; want one (deduplicated)", names)
+	if len(names) != 3 {
+		t.Fatalf("blobs = %v; want the original, its report copy and thumbnail, stored once", names)
+	}
+	jpg, wd, ht, ok, err := w.EvidenceImage(ev.ID, false)
+	if err != nil || !ok || wd != 1800 || ht != 1200 || len(jpg) == 0 {
+		t.Fatalf("EvidenceImage = %d bytes %d×%d %v %v", len(jpg), wd, ht, ok, err)
+	}
+	// A document is stored as it is; a broken photo is refused, naming it.
+	doc := filepath.Join(t.TempDir(), "規程.pdf")
+	os.WriteFile(doc, []byte("%PDF-1.4 not really"), 0o600)
+	if d, err := w.AddEvidence(context.Background(), aud, []string{"12"}, doc, ""); err != nil || d.Kind != audit.EvidenceDocument {
+		t.Fatalf("document: %+v, %v", d, err)
+	}
+	bad := filepath.Join(t.TempDir(), "壊れた写真.jpg")
+	os.WriteFile(bad, content[:len(content)/3], 0o600)
+	if _, err := w.AddEvidence(context.Background(), aud, []string{"12"}, bad, ""); !errors.Is(err, ErrBadPhoto) || !strings.Contains(err.Error(), "壊れた写真.jpg") {
+		t.Fatalf("truncated photo: %v", err)
 	}
 	_, read, err := w.OpenEvidence(ev.ID)
 	if err != nil {
@@ -175,17 +194,17 @@ func TestEvidenceAndHearing(t *testing.T) {
 	}
 	st, _ := w.AuditState(aud)
 	it, _ := st.Item("12")
-	if len(it.Evidence) != 1 || it.Evidence[0].ID != ev.ID || len(it.Hearings) != 1 || it.Hearings[0] != hid {
+	if len(it.Evidence) != 2 || it.Evidence[0].ID != ev.ID || len(it.Hearings) != 1 || it.Hearings[0] != hid {
 		t.Fatalf("item 12 evidence %v hearings %v", it.Evidence, it.Hearings)
 	}
 	rep, err := w.Check(context.Background(), nil)
-	if err != nil || !rep.OK() || rep.Blobs != 2 {
+	if err != nil || !rep.OK() || rep.Blobs != 7 {
 		t.Fatalf("Check = %+v, %v", rep, err)
 	}
 	// A blob that vanished is named by check.
 	os.RemoveAll(filepath.Join(w.Dir(), "blobs"))
 	rep, _ = w.Check(context.Background(), nil)
-	if rep.OK() || !strings.Contains(rep.Problems[0].String(), "photo.jpg") {
+	if rep.OK() || len(rep.Problems) != 7 || !strings.Contains(rep.Problems[1].String(), "photo.jpg") {
 		t.Fatalf("Check after deleting blobs = %+v", rep)
 	}
 }
@@ -465,4 +484,19 @@ func TestFollowupFromFindings(t *testing.T) {
 	if _, err := w.CreateFollowup(eng, fu, "x"); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("follow-up of an audit without findings: %v", err)
 	}
+}
+
+func testJPEG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y += 7 {
+		for x := 0; x < w; x += 5 {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 90, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
