@@ -20,6 +20,9 @@ type Config struct {
 	// Run runs slow work off the UI goroutine; nil means a goroutine and
 	// fyne.Do. Tests pass a Runner they can drain.
 	Run Runner
+	// Do runs f on the UI goroutine; work running off it uses Do to show
+	// progress. Nil means fyne.Do. Tests pass one they drain.
+	Do func(f func())
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -32,12 +35,19 @@ const (
 	PageUnlock Page = iota + 1 // passphrase for an existing store
 	PageCreate                 // first start: make the store
 	PageHome                   // engagements, audits and team
+	PageImport                 // checksheet import preview of one workbook into one audit
 )
 
-// Route is a navigation target. It is a struct so that later screens can
-// carry their arguments (an engagement, an audit) in typed fields.
+// Route is a navigation target. It is a struct so that screens can carry
+// their arguments (an engagement, an audit) in typed fields.
 type Route struct {
 	Page Page
+	// EngagementID and AuditID select an engagement and one of its audits:
+	// on PageHome the ones to show selected, on PageImport the audit the
+	// checksheet goes into.
+	EngagementID, AuditID string
+	// Path is the workbook of PageImport.
+	Path string
 }
 
 // screen is one screen of the app.
@@ -59,6 +69,10 @@ type App struct {
 	demoOffered bool // the first-start demo offer is made once per run
 
 	lockItem *fyne.MenuItem // disabled while locked
+
+	// files asks the user for the files to import and export; tests put
+	// in one that answers with a path.
+	files filePicker
 }
 
 // lockShortcut locks the workspace: Ctrl+L (Cmd+L on macOS).
@@ -74,6 +88,9 @@ func New(a fyne.App, cfg Config) *App {
 	if cfg.Run == nil {
 		cfg.Run = goRunner
 	}
+	if cfg.Do == nil {
+		cfg.Do = fyne.Do
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -85,6 +102,7 @@ func New(a fyne.App, cfg Config) *App {
 	}
 	u := &App{cfg: cfg}
 	u.win = a.NewWindow(lang.L("app.title"))
+	u.files = dialogPicker{win: u.win}
 	u.win.Resize(fyne.NewSize(1100, 720))
 	u.win.SetOnClosed(u.closeWorkspace)
 	u.win.SetMaster()
@@ -128,24 +146,39 @@ func (a *App) buildMenu() {
 func (a *App) Window() fyne.Window { return a.win }
 
 // navigate shows the screen of r. Pages that need an unlocked workspace
-// fall back to the unlock screen when there is none.
+// fall back to the unlock screen when there is none. PageImport needs the
+// workbook already read, so it is opened with show; navigating to it goes
+// home.
 func (a *App) navigate(r Route) {
-	if r.Page == PageHome && a.ws == nil {
+	if (r.Page == PageHome || r.Page == PageImport) && a.ws == nil {
 		r = Route{Page: PageUnlock}
 	}
 	var s screen
 	switch r.Page {
 	case PageCreate:
 		s = &createScreen{app: a}
-	case PageHome:
-		s = &homeScreen{app: a, ws: a.ws}
+	case PageHome, PageImport:
+		r.Page = PageHome
+		s = &homeScreen{app: a, ws: a.ws, want: r}
 	default:
 		r = Route{Page: PageUnlock}
 		s = &unlockScreen{app: a}
 	}
+	a.show(r, s)
+}
+
+// hider is a screen that has something to stop when it leaves the window:
+// work to cancel, say.
+type hider interface{ onHidden() }
+
+// show puts s, the screen of r, on the window.
+func (a *App) show(r Route, s screen) {
+	if h, ok := a.screen.(hider); ok {
+		h.onHidden()
+	}
 	a.clearOverlays()
 	a.win.Canvas().RemoveShortcut(lockShortcut)
-	if r.Page == PageHome {
+	if a.ws != nil {
 		a.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { a.lock() })
 	}
 	a.route, a.screen = r, s

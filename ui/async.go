@@ -2,6 +2,7 @@ package ui
 
 import (
 	"log"
+	"sync"
 
 	"fyne.io/fyne/v2"
 )
@@ -30,3 +31,33 @@ func background[T any](run Runner, work func() (T, error), done func(T, error)) 
 
 // logError keeps the cause of a failure the user was told about.
 func logError(what string, err error) { log.Printf("ui: %s: %v", what, err) }
+
+// progressTo returns a progress callback for work running off the UI
+// goroutine. It hands the latest (done, total) to show on the UI goroutine
+// through do, with at most one update queued at a time, so a fast loop
+// cannot flood the UI goroutine.
+func progressTo(do func(func()), show func(done, total int)) func(done, total int) {
+	var (
+		mu          sync.Mutex
+		pending     bool
+		latestDone  int
+		latestTotal int
+	)
+	return func(done, total int) {
+		mu.Lock()
+		latestDone, latestTotal = done, total
+		post := !pending
+		pending = true
+		mu.Unlock()
+		if !post {
+			return
+		}
+		do(func() {
+			mu.Lock()
+			d, t := latestDone, latestTotal
+			pending = false
+			mu.Unlock()
+			show(d, t)
+		})
+	}
+}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"github.com/kansa-audit/kansa/internal/audit"
 	"github.com/kansa-audit/kansa/internal/workspace"
 )
@@ -24,6 +26,13 @@ type Workspace interface {
 	CreateEngagement(audit.Engagement) (string, error)
 	Audits(engagementID string) ([]workspace.AuditSummary, error)
 	CreateAudit(workspace.NewAudit) (string, error)
+	// ImportChecksheet reads a checksheet workbook against an audit: with
+	// dryRun it only reports what would change (the preview), otherwise it
+	// stores the items. Results are never touched.
+	ImportChecksheet(ctx context.Context, auditID, path string, opt workspace.ImportOptions, dryRun bool) (*workspace.ChecksheetImport, error)
+	// ExportExcel writes the audit's checksheet or result list to path,
+	// replacing the file only once the new one is complete.
+	ExportExcel(ctx context.Context, auditID string, kind workspace.ExportKind, path string, progress func(done, total int)) error
 }
 
 var _ Workspace = (*workspace.Workspace)(nil)

@@ -7,9 +7,12 @@
 //
 // The screens talk to the backend only through the Store and Workspace
 // interfaces declared here; *workspace.Workspace satisfies Workspace, so
-// tests drive the real store. Slow calls (unlocking runs Argon2id, loading
-// reads the store) run off the UI goroutine through a Runner, and their
-// results touch widgets only on the UI goroutine (fyne.Do).
+// tests drive the real store. (Reading a workbook for the checksheet import
+// preview needs no store: it calls workspace.PreviewChecksheet.) Slow calls
+// (unlocking runs Argon2id, loading reads the store, Excel import and
+// export) run off the UI goroutine through a Runner, and their results
+// touch widgets only on the UI goroutine (fyne.Do); progress reaches it
+// through Config.Do.
 //
 // UI text comes from lang.L with keys defined in assets/translations;
 // Japanese is the default whatever the system locale (see UseLanguage).

@@ -30,12 +30,31 @@ const testPassphrase = "correct horse battery staple"
 // plays the UI goroutine and runs them in settle. So the async flows are
 // exercised for real, the busy state between start and finish can be
 // observed, and -race sees widgets touched from one goroutine only.
+// Progress updates that work posts (Config.Do) queue up the same way.
 type queueRunner struct {
 	done     chan func()
+	posts    chan func()
 	inFlight int // touched on the test goroutine only
 }
 
-func newQueueRunner() *queueRunner { return &queueRunner{done: make(chan func(), 64)} }
+func newQueueRunner() *queueRunner {
+	return &queueRunner{done: make(chan func(), 64), posts: make(chan func(), 64)}
+}
+
+// post is the Config.Do of the tests.
+func (q *queueRunner) post(f func()) { q.posts <- f }
+
+// flush runs the posted updates that are already queued.
+func (q *queueRunner) flush() {
+	for {
+		select {
+		case f := <-q.posts:
+			f()
+		default:
+			return
+		}
+	}
+}
 
 func (q *queueRunner) run(work, done func()) {
 	q.inFlight++
@@ -53,10 +72,13 @@ func (q *queueRunner) settle(t *testing.T) {
 		case f := <-q.done:
 			q.inFlight--
 			f()
+		case f := <-q.posts:
+			f()
 		case <-time.After(20 * time.Second):
 			t.Fatalf("background work did not finish (%d in flight)", q.inFlight)
 		}
 	}
+	q.flush()
 }
 
 // demoFunc adapts fixtures.Demo as cmd/kansa does.
@@ -68,7 +90,7 @@ func newTestApp(t *testing.T, store Store) (*App, *queueRunner) {
 	t.Setenv(LanguageEnv, "")
 	a := test.NewTempApp(t)
 	q := newQueueRunner()
-	u := New(a, Config{Store: store, Demo: demoFunc, Run: q.run,
+	u := New(a, Config{Store: store, Demo: demoFunc, Run: q.run, Do: q.post,
 		Now: func() time.Time { return time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC) }})
 	t.Cleanup(func() {
 		q.settle(t)

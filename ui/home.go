@@ -18,10 +18,13 @@ import (
 type homeScreen struct {
 	app *App
 	ws  Workspace
+	// want names the engagement and audit to select once loaded.
+	want Route
 
-	engagements []audit.Engagement
-	audits      []workspace.AuditSummary
-	selected    int // index into engagements, -1 for none
+	engagements   []audit.Engagement
+	audits        []workspace.AuditSummary
+	selected      int // index into engagements, -1 for none
+	selectedAudit int // index into audits, -1 for none
 
 	engList   *widget.List
 	auditList *widget.List
@@ -35,14 +38,18 @@ type homeScreen struct {
 	message   *messageLabel
 	busy      *busyIndicator
 
+	// Excel actions on the selected audit (excel.go).
+	importChecksheet, exportChecksheet, exportResults toolbarButton
+
 	// Open dialogs, kept so that tests can drive them.
 	demoOffer      *confirmDialog
 	engagementForm *engagementForm
 	auditForm      *auditForm
+	progress       *progressDialog
 }
 
 func (s *homeScreen) buildUI() fyne.CanvasObject {
-	s.selected = -1
+	s.selected, s.selectedAudit = -1, -1
 	s.busy = newBusyIndicator()
 	s.message = newMessageLabel()
 	left := container.NewBorder(heading(lang.L("home.engagements")), nil, nil, nil, s.buildEngagementList())
@@ -55,9 +62,19 @@ func (s *homeScreen) buildToolbar() *widget.Toolbar {
 	me := s.ws.Me()
 	s.newAudit = newToolbarButton(lang.L("home.new_audit"), theme.ContentAddIcon(), s.onNewAudit)
 	s.newAudit.Disable()
+	s.importChecksheet = newToolbarButton(lang.L("home.import_checksheet"), theme.FolderOpenIcon(), s.onImportChecksheet)
+	s.exportChecksheet = newToolbarButton(lang.L("home.export_checksheet"), theme.DocumentSaveIcon(),
+		func() { s.onExport(workspace.ExportChecksheet) })
+	s.exportResults = newToolbarButton(lang.L("home.export_results"), theme.DocumentSaveIcon(),
+		func() { s.onExport(workspace.ExportResults) })
+	s.updateAuditActions()
 	return widget.NewToolbar(
 		newToolbarButton(lang.L("home.new_engagement"), theme.FolderNewIcon(), s.onNewEngagement),
 		s.newAudit,
+		widget.NewToolbarSeparator(),
+		s.importChecksheet,
+		s.exportChecksheet,
+		s.exportResults,
 		widget.NewToolbarSpacer(),
 		toolbarObject{s.busy.widget},
 		toolbarObject{widget.NewLabel(lang.L("home.me", map[string]any{"Name": me.Name, "Role": roleLabel(audit.Role(me.Role))}))},
@@ -100,6 +117,8 @@ func (s *homeScreen) buildDetail() fyne.CanvasObject {
 			rows[2].(*widget.Label).SetText(progressLabel(a))
 		},
 	)
+	s.auditList.OnSelected = s.onAuditSelected
+	s.auditList.OnUnselected = func(widget.ListItemID) { s.onAuditSelected(-1) }
 	s.teamList = widget.NewList(
 		func() int { return s.teamLen() },
 		func() fyne.CanvasObject {
@@ -144,7 +163,7 @@ func (s *homeScreen) buildEmptyState() fyne.CanvasObject {
 	return s.empty
 }
 
-func (s *homeScreen) onShown() { s.loadEngagements("") }
+func (s *homeScreen) onShown() { s.loadEngagements(s.want.EngagementID) }
 
 // heading is a section title. It is coloured as well as bold because the
 // Japanese system fonts usually have no bold face.
@@ -260,6 +279,8 @@ func (s *homeScreen) onEngagementSelected(i widget.ListItemID) {
 	s.title.SetText(e.Title)
 	s.subtitle.SetText(engagementSubtitle(e))
 	s.audits = nil
+	s.auditList.UnselectAll()
+	s.onAuditSelected(-1)
 	s.auditList.Refresh()
 	s.teamList.Refresh()
 	s.noAudits.Hide()
@@ -295,9 +316,53 @@ func (s *homeScreen) onAuditsLoaded(engagementID string, list []workspace.AuditS
 		return
 	}
 	s.audits = list
+	s.auditList.UnselectAll()
+	s.onAuditSelected(-1)
 	s.noAudits.Hidden = len(list) > 0
 	s.noAudits.Refresh()
 	s.auditList.Refresh()
+	if id := s.want.AuditID; id != "" {
+		s.want.AuditID = "" // once: later reloads start unselected
+		for i, a := range list {
+			if a.ID == id {
+				s.auditList.Select(i) // calls onAuditSelected
+			}
+		}
+	}
+}
+
+// onAuditSelected makes audit i, or none for -1, the one the Excel
+// actions work on.
+func (s *homeScreen) onAuditSelected(i widget.ListItemID) {
+	s.selectedAudit = -1
+	if i >= 0 && i < len(s.audits) {
+		s.selectedAudit = i
+	}
+	s.updateAuditActions()
+}
+
+// currentAudit is the selected audit.
+func (s *homeScreen) currentAudit() (workspace.AuditSummary, bool) {
+	if s.selectedAudit < 0 || s.selectedAudit >= len(s.audits) {
+		return workspace.AuditSummary{}, false
+	}
+	return s.audits[s.selectedAudit], true
+}
+
+// updateAuditActions enables the Excel actions for the selected audit;
+// an approved (locked) audit can be exported but not imported into.
+func (s *homeScreen) updateAuditActions() {
+	a, ok := s.currentAudit()
+	enable := func(b toolbarButton, on bool) {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	enable(s.importChecksheet, ok && !a.Locked)
+	enable(s.exportChecksheet, ok)
+	enable(s.exportResults, ok)
 }
 
 func (s *homeScreen) onNewEngagement() {
@@ -356,4 +421,12 @@ func (s *homeScreen) onLock() { s.app.lock() }
 func (s *homeScreen) showError(text string, err error) {
 	logError(text, err)
 	s.message.show(text, widget.DangerImportance)
+}
+
+// showErrorDetail is showError with the cause on a details line, for
+// failures whose cause the user can act on (a damaged workbook, a full
+// disk).
+func (s *homeScreen) showErrorDetail(text string, err error) {
+	logError(text, err)
+	s.message.show(withDetails(text, err), widget.DangerImportance)
 }

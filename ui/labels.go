@@ -54,3 +54,19 @@ func progressLabel(s workspace.AuditSummary) string {
 	}
 	return text
 }
+
+// columnLabel is the display name of a checksheet column: 監査項目.
+func columnLabel(c audit.Column) string { return lang.L("column." + string(c)) }
+
+// columnLetter is the spreadsheet name of a 0-based column index: A, B, …,
+// Z, AA.
+func columnLetter(i int) string {
+	if i < 0 {
+		return "?"
+	}
+	var b []byte
+	for i++; i > 0; i = (i - 1) / 26 {
+		b = append([]byte{byte('A' + (i-1)%26)}, b...)
+	}
+	return string(b)
+}

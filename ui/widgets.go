@@ -3,6 +3,8 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -140,3 +142,54 @@ type toolbarObject struct {
 }
 
 func (t toolbarObject) ToolbarObject() fyne.CanvasObject { return t.CanvasObject }
+
+// progressDialog shows that slow work is running, how far it has got when
+// that is known, and a Cancel button.
+type progressDialog struct {
+	dialog   *dialog.CustomDialog
+	text     *widget.Label
+	bar      *widget.ProgressBar         // nil for work of unknown length
+	infinite *widget.ProgressBarInfinite // nil for work of known length
+	cancel   *widget.Button
+}
+
+// newProgressDialog makes the dialog; onCancel runs when Cancel is tapped,
+// after the button has been disabled and the text changed to say so.
+func newProgressDialog(title, text string, determinate bool, onCancel func(), parent fyne.Window) *progressDialog {
+	d := &progressDialog{text: widget.NewLabel(text)}
+	d.text.Wrapping = fyne.TextWrapWord
+	var bar fyne.CanvasObject
+	if determinate {
+		d.bar = widget.NewProgressBar()
+		bar = d.bar
+	} else {
+		d.infinite = widget.NewProgressBarInfinite()
+		bar = d.infinite
+	}
+	d.dialog = dialog.NewCustomWithoutButtons(title, container.New(fixedWidth(420), container.NewVBox(d.text, bar)), parent)
+	d.cancel = widget.NewButton(lang.L("form.cancel"), func() {
+		d.cancel.Disable()
+		d.text.SetText(lang.L("progress.cancelling"))
+		onCancel()
+	})
+	d.dialog.SetButtons([]fyne.CanvasObject{d.cancel})
+	return d
+}
+
+// setProgress shows done of total; a zero total is ignored.
+func (d *progressDialog) setProgress(done, total int) {
+	if d.bar == nil || total <= 0 {
+		return
+	}
+	d.bar.Max = float64(total)
+	d.bar.SetValue(float64(min(done, total)))
+}
+
+func (d *progressDialog) show() { d.dialog.Show() }
+
+func (d *progressDialog) hide() {
+	if d.infinite != nil {
+		d.infinite.Stop()
+	}
+	d.dialog.Hide()
+}

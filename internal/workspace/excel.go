@@ -155,6 +155,11 @@ var (
 	ErrChooseSheet = xlsx.ErrChooseSheet
 	ErrNoHeader    = xlsx.ErrNoHeader
 	ErrColumnMap   = xlsx.ErrColumnMap
+	ErrNotWorkbook = xlsx.ErrNotWorkbook
+	ErrTruncated   = xlsx.ErrTruncated
+	ErrEncrypted   = xlsx.ErrEncrypted
+	ErrTooLarge    = xlsx.ErrTooLarge
+	ErrTooManyRows = xlsx.ErrTooManyRows
 )
 
 // PreviewChecksheet lists the sheets of a workbook that look like
