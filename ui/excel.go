@@ -159,6 +159,16 @@ func importErrorText(err error) string {
 		return lang.L("import.choose_sheet")
 	case errors.Is(err, workspace.ErrColumnMap):
 		return lang.L("import.column_map_failed")
+	case errors.Is(err, workspace.ErrNotWorkbook):
+		return lang.L("import.not_workbook")
+	case errors.Is(err, workspace.ErrTruncated):
+		return lang.L("import.truncated")
+	case errors.Is(err, workspace.ErrEncrypted):
+		return lang.L("import.encrypted")
+	case errors.Is(err, workspace.ErrTooLarge):
+		return lang.L("import.too_large")
+	case errors.Is(err, workspace.ErrTooManyRows):
+		return lang.L("import.too_many_rows")
 	case errors.Is(err, workspace.ErrLocked):
 		return lang.L("import.locked")
 	case errors.Is(err, workspace.ErrInvalid):
