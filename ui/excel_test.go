@@ -422,7 +422,7 @@ func TestImportRejectsBrokenWorkbook(t *testing.T) {
 	q.settle(t)
 	screenOf[*homeScreen](t, u)
 	got := home.message.text()
-	if !strings.HasPrefix(got, "ブックを読み込めませんでした。") || !strings.Contains(got, "\n詳細：") || !strings.Contains(got, "broken.xlsx") {
+	if !strings.HasPrefix(got, "Excelブック（.xlsx）ではありません。") || !strings.Contains(got, "\n詳細：") || !strings.Contains(got, "broken.xlsx") {
 		t.Errorf("message = %q, want the Japanese text and a details line naming the file", got)
 	}
 }
