@@ -8,7 +8,7 @@ pkgs=(
   xvfb x11-utils xdotool imagemagick        # GUI smoke test and screenshots
   fonts-ipaexfont-gothic                    # Japanese text in the GUI and PDFs
   poppler-utils                             # pdftotext / pdftoppm for exported PDFs
-  libreoffice-calc                          # exported workbooks are checked by converting them to PDF
+  libreoffice-calc libreoffice-writer       # exported workbooks and Word files are checked by converting them to PDF
   gcc-mingw-w64-x86-64                      # make windows
   file                                      # check the PE executables
 )
