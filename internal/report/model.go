@@ -147,13 +147,24 @@ func (TOC) isBlock()       {}
 // Withheld replaces confidential text in redacted variants.
 const Withheld = "（非開示）"
 
+// WithheldPhoto replaces a photo in redacted variants.
+const WithheldPhoto = "〔写真は非開示〕"
+
 // Redact returns a copy of the document in which every confidential run
-// reads Withheld (the J-LIS variant of a common-platform report).
+// reads Withheld (the J-LIS variant of a common-platform report). Photos
+// are withheld whole, since a screen capture may show addresses or host
+// names that no text rule can find; their caption and provenance stay.
 func (d *Document) Redact() *Document {
 	out := *d
 	out.Blocks = make([]Block, len(d.Blocks))
 	for i, b := range d.Blocks {
 		switch v := b.(type) {
+		case Figure:
+			text := WithheldPhoto + v.Caption
+			if v.EvidenceID != "" {
+				text += "（証跡ID " + v.EvidenceID + "、SHA-256 " + v.ShortHash + "）"
+			}
+			out.Blocks[i] = Paragraph{Style: Caption, Runs: []Run{{Text: text}}}
 		case Paragraph:
 			v.Runs = redactRuns(v.Runs)
 			out.Blocks[i] = v
