@@ -6,8 +6,8 @@ set -euo pipefail
 pkgs=(
   gcc pkg-config libgl1-mesa-dev xorg-dev   # Fyne's cgo (OpenGL, X11)
   xvfb x11-utils xdotool imagemagick        # GUI smoke test and screenshots
-  fonts-ipaexfont-gothic                    # Japanese text in the GUI and PDFs
-  poppler-utils                             # pdftotext / pdftoppm for exported PDFs
+  fonts-ipaexfont-gothic fonts-ipaexfont-mincho  # Japanese text in the GUI and PDFs
+  poppler-utils qpdf                        # pdftotext, pdffonts, pdfimages, qpdf --check for exported PDFs
   libreoffice-calc libreoffice-writer       # exported workbooks and Word files are checked by converting them to PDF
   gcc-mingw-w64-x86-64                      # make windows
   file                                      # check the PE executables

@@ -51,7 +51,12 @@ func cmdEngagementCreate(e *env, ws *workspace.Workspace) error {
 	if err != nil {
 		return usageErr("--fiscal-year %q is not a year such as 2026", fy)
 	}
-	id, err := ws.CreateEngagement(audit.Engagement{Title: title, Client: client, FiscalYear: year})
+	eng := audit.Engagement{Title: title, Client: client, FiscalYear: year}
+	if org := strings.TrimSpace(e.args.str("organisation")); org != "" {
+		me := ws.Me()
+		eng.Members = []audit.Member{{Person: me.Member, Name: me.Name, Role: audit.Role(me.Role), Organisation: org}}
+	}
+	id, err := ws.CreateEngagement(eng)
 	if err != nil {
 		return err
 	}

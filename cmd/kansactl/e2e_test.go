@@ -119,7 +119,7 @@ func writeJPEG(t *testing.T, path string, seed uint64) []byte {
 // setup creates a store, an engagement and a datacenter audit from the template.
 func (c *cli) setup() (eng, aud string) {
 	c.ok("init", "--name", "山田 太郎", "--role", "chief")
-	eng = c.ok("engagement", "create", "--title", "令和8年度 情報セキュリティ監査", "--client", "世田谷区", "--fiscal-year", "2026")
+	eng = c.ok("engagement", "create", "--title", "令和8年度 情報セキュリティ監査", "--client", "世田谷区", "--fiscal-year", "2026", "--organisation", "さくらシステム監査株式会社")
 	aud = c.ok("audit", "create", "--engagement", eng, "--kind", "datacenter", "--title", "基幹DC監査", "--template", "datacenter")
 	return eng, aud
 }

@@ -43,7 +43,8 @@ The passphrase comes from $KANSA_PASSPHRASE, else a terminal prompt.
 
 Commands:
   init --name NAME [--role chief|assistant|auditor|project-manager]
-  engagement create --title T --client C --fiscal-year 2026   prints the new id
+  engagement create --title T --client C --fiscal-year 2026 [--organisation FIRM]
+      prints the new id; you join as a member, of FIRM (printed as the reports' issuer)
   engagement list
   audit create --engagement E --kind KIND --title T [--template NAME]   prints the new id
       KIND: external followup datacenter opscenter internal common-platform
@@ -69,6 +70,10 @@ Commands:
   followup create --engagement E --from AUDIT [--title T]   prints the new id
   progress import --audit A FILE.xlsx [--json]
       read the auditee's 改善計画書兼進捗状況一覧表 into a follow-up audit
+  export --audit A --doc plan|report --format pdf|docx [--variant ward|jlis] --out FILE
+      [--font TTF] [--issuer FIRM] [--names] [--progress]
+      監査計画書 / 監査報告書; the lints run first and are printed on stderr
+  lint --audit A [--json]                        pre-export checks: {item, rule, message}
   check                                          verify every value, chain, view and blob
   rebuild                                        derive the view again from the log
   compact --out FILE                             write a compacted copy of the store file
@@ -108,7 +113,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"init":              {spec{values: []string{"name", "role"}}, false, cmdInit},
-		"engagement create": {spec{values: []string{"title", "client", "fiscal-year"}}, true, cmdEngagementCreate},
+		"engagement create": {spec{values: []string{"title", "client", "fiscal-year", "organisation"}}, true, cmdEngagementCreate},
 		"engagement list":   {spec{bools: []string{"json"}}, true, cmdEngagementList},
 		"audit create":      {spec{values: []string{"engagement", "kind", "title", "template"}}, true, cmdAuditCreate},
 		"audit list":        {spec{values: []string{"engagement"}, bools: []string{"json"}}, true, cmdAuditList},
@@ -126,12 +131,15 @@ func commands() map[string]command {
 		"results export":    {spec{values: []string{"audit", "out"}, bools: []string{"progress"}}, true, cmdResultsExport},
 		"followup create":   {spec{values: []string{"engagement", "from", "title"}}, true, cmdFollowupCreate},
 		"results import":    {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdResultsImport},
-		"progress import":   {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdProgressImport},
-		"check":             {spec{bools: []string{"json"}}, true, cmdCheck},
-		"rebuild":           {spec{}, true, cmdRebuild},
-		"compact":           {spec{values: []string{"out"}}, true, cmdCompact},
-		"passwd":            {spec{}, false, cmdPasswd},
-		"debug edit-loop":   {spec{values: []string{"audit", "item", "count"}}, true, cmdEditLoop},
+		"export": {spec{values: []string{"audit", "doc", "format", "variant", "out", "font", "issuer"},
+			bools: []string{"progress", "names"}}, true, cmdExport},
+		"lint":            {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdLint},
+		"progress import": {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdProgressImport},
+		"check":           {spec{bools: []string{"json"}}, true, cmdCheck},
+		"rebuild":         {spec{}, true, cmdRebuild},
+		"compact":         {spec{values: []string{"out"}}, true, cmdCompact},
+		"passwd":          {spec{}, false, cmdPasswd},
+		"debug edit-loop": {spec{values: []string{"audit", "item", "count"}}, true, cmdEditLoop},
 	}
 }
 

@@ -20,9 +20,9 @@ import (
 // Limits and sizes of derived images.
 const (
 	MaxPixels      = 100_000_000 // more is refused as a decompression bomb
-	ReportLongEdge = 1800        // report copy, in pixels
+	ReportLongEdge = 1600        // report copy, in pixels: sharp at 16 cm on paper
 	ThumbLongEdge  = 320
-	reportQuality  = 85
+	reportQuality  = 80
 	thumbQuality   = 80
 )
 

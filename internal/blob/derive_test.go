@@ -119,7 +119,7 @@ func TestDeriveSizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Width != ReportLongEdge || d.Height != 1350 || d.OrigWidth != 4000 {
+	if d.Width != ReportLongEdge || d.Height != 1200 || d.OrigWidth != 4000 {
 		t.Fatalf("report %d×%d from %d×%d", d.Width, d.Height, d.OrigWidth, d.OrigHeight)
 	}
 	th, _, err := image.DecodeConfig(bytes.NewReader(d.Thumb))

@@ -162,7 +162,7 @@ func TestEvidenceAndHearing(t *testing.T) {
 		t.Fatalf("blobs = %v; want the original, its report copy and thumbnail, stored once", names)
 	}
 	jpg, wd, ht, ok, err := w.EvidenceImage(ev.ID, false)
-	if err != nil || !ok || wd != 1800 || ht != 1200 || len(jpg) == 0 {
+	if err != nil || !ok || wd != 1600 || ht != 1066 || len(jpg) == 0 {
 		t.Fatalf("EvidenceImage = %d bytes %d×%d %v %v", len(jpg), wd, ht, ok, err)
 	}
 	// A document is stored as it is; a broken photo is refused, naming it.
