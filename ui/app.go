@@ -2,6 +2,7 @@ package ui
 
 import (
 	"log"
+	"net/url"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -36,6 +37,7 @@ const (
 	PageCreate                 // first start: make the store
 	PageHome                   // engagements, audits and team
 	PageImport                 // checksheet import preview of one workbook into one audit
+	PageExport                 // audit plan and report export of one audit, with the lints
 )
 
 // Route is a navigation target. It is a struct so that screens can carry
@@ -44,7 +46,8 @@ type Route struct {
 	Page Page
 	// EngagementID and AuditID select an engagement and one of its audits:
 	// on PageHome the ones to show selected, on PageImport the audit the
-	// checksheet goes into.
+	// checksheet goes into, on PageExport the audit whose documents are
+	// exported.
 	EngagementID, AuditID string
 	// Path is the workbook of PageImport.
 	Path string
@@ -73,6 +76,11 @@ type App struct {
 	// files asks the user for the files to import and export; tests put
 	// in one that answers with a path.
 	files filePicker
+	// openURL hands a URL to the system (the file manager for a file://
+	// folder); tests record it instead.
+	openURL func(*url.URL) error
+	// item is the item detail dialog openItem shows last; kept for tests.
+	item *itemDetail
 }
 
 // lockShortcut locks the workspace: Ctrl+L (Cmd+L on macOS).
@@ -103,6 +111,7 @@ func New(a fyne.App, cfg Config) *App {
 	u := &App{cfg: cfg}
 	u.win = a.NewWindow(lang.L("app.title"))
 	u.files = dialogPicker{win: u.win}
+	u.openURL = a.OpenURL
 	u.win.Resize(fyne.NewSize(1100, 720))
 	u.win.SetOnClosed(u.closeWorkspace)
 	u.win.SetMaster()
@@ -150,13 +159,18 @@ func (a *App) Window() fyne.Window { return a.win }
 // workbook already read, so it is opened with show; navigating to it goes
 // home.
 func (a *App) navigate(r Route) {
-	if (r.Page == PageHome || r.Page == PageImport) && a.ws == nil {
+	if (r.Page == PageHome || r.Page == PageImport || r.Page == PageExport) && a.ws == nil {
 		r = Route{Page: PageUnlock}
+	}
+	if r.Page == PageExport && r.AuditID == "" {
+		r.Page = PageHome
 	}
 	var s screen
 	switch r.Page {
 	case PageCreate:
 		s = &createScreen{app: a}
+	case PageExport:
+		s = newExportScreen(a, r)
 	case PageHome, PageImport:
 		r.Page = PageHome
 		s = &homeScreen{app: a, ws: a.ws, want: r}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/report"
 	"github.com/kansa-audit/kansa/internal/workspace"
 )
 
@@ -33,6 +34,14 @@ type Workspace interface {
 	// ExportExcel writes the audit's checksheet or result list to path,
 	// replacing the file only once the new one is complete.
 	ExportExcel(ctx context.Context, auditID string, kind workspace.ExportKind, path string, progress func(done, total int)) error
+	// AuditState reads an audit whole: the audit, its items with their
+	// results, evidence, hearings and review notes.
+	AuditState(auditID string) (*workspace.AuditState, error)
+	// Lint runs the pre-export checks of the plan and report on an audit.
+	Lint(auditID string) ([]report.Finding, error)
+	// ExportDocument writes the audit plan or report as PDF or Word to
+	// req.Path, replacing the file only once the new one is complete.
+	ExportDocument(ctx context.Context, req workspace.DocRequest, progress func(done, total int)) error
 }
 
 var _ Workspace = (*workspace.Workspace)(nil)

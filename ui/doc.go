@@ -10,7 +10,7 @@
 // tests drive the real store. (Reading a workbook for the checksheet import
 // preview needs no store: it calls workspace.PreviewChecksheet.) Slow calls
 // (unlocking runs Argon2id, loading reads the store, Excel import and
-// export) run off the UI goroutine through a Runner, and their results
+// export, the pre-export lints, PDF and Word export) run off the UI goroutine through a Runner, and their results
 // touch widgets only on the UI goroutine (fyne.Do); progress reaches it
 // through Config.Do.
 //

@@ -40,6 +40,8 @@ type homeScreen struct {
 
 	// Excel actions on the selected audit (excel.go).
 	importChecksheet, exportChecksheet, exportResults toolbarButton
+	// exportDocuments opens the plan and report export of the selected audit.
+	exportDocuments toolbarButton
 
 	// Open dialogs, kept so that tests can drive them.
 	demoOffer      *confirmDialog
@@ -67,6 +69,7 @@ func (s *homeScreen) buildToolbar() *widget.Toolbar {
 		func() { s.onExport(workspace.ExportChecksheet) })
 	s.exportResults = newToolbarButton(lang.L("home.export_results"), theme.DocumentSaveIcon(),
 		func() { s.onExport(workspace.ExportResults) })
+	s.exportDocuments = newToolbarButton(lang.L("home.export_documents"), theme.DocumentIcon(), s.onExportDocuments)
 	s.updateAuditActions()
 	return widget.NewToolbar(
 		newToolbarButton(lang.L("home.new_engagement"), theme.FolderNewIcon(), s.onNewEngagement),
@@ -75,6 +78,7 @@ func (s *homeScreen) buildToolbar() *widget.Toolbar {
 		s.importChecksheet,
 		s.exportChecksheet,
 		s.exportResults,
+		s.exportDocuments,
 		widget.NewToolbarSpacer(),
 		toolbarObject{s.busy.widget},
 		toolbarObject{widget.NewLabel(lang.L("home.me", map[string]any{"Name": me.Name, "Role": roleLabel(audit.Role(me.Role))}))},
@@ -331,8 +335,8 @@ func (s *homeScreen) onAuditsLoaded(engagementID string, list []workspace.AuditS
 	}
 }
 
-// onAuditSelected makes audit i, or none for -1, the one the Excel
-// actions work on.
+// onAuditSelected makes audit i, or none for -1, the one the Excel and
+// document actions work on.
 func (s *homeScreen) onAuditSelected(i widget.ListItemID) {
 	s.selectedAudit = -1
 	if i >= 0 && i < len(s.audits) {
@@ -349,8 +353,9 @@ func (s *homeScreen) currentAudit() (workspace.AuditSummary, bool) {
 	return s.audits[s.selectedAudit], true
 }
 
-// updateAuditActions enables the Excel actions for the selected audit;
-// an approved (locked) audit can be exported but not imported into.
+// updateAuditActions enables the Excel and document actions for the
+// selected audit; an approved (locked) audit can be exported but not
+// imported into.
 func (s *homeScreen) updateAuditActions() {
 	a, ok := s.currentAudit()
 	enable := func(b toolbarButton, on bool) {
@@ -363,6 +368,16 @@ func (s *homeScreen) updateAuditActions() {
 	enable(s.importChecksheet, ok && !a.Locked)
 	enable(s.exportChecksheet, ok)
 	enable(s.exportResults, ok)
+	enable(s.exportDocuments, ok)
+}
+
+// onExportDocuments opens the plan and report export of the selected audit.
+func (s *homeScreen) onExportDocuments() {
+	a, ok := s.currentAudit()
+	if !ok || s.busy.busy() {
+		return
+	}
+	s.app.navigate(Route{Page: PageExport, EngagementID: a.EngagementID, AuditID: a.ID})
 }
 
 func (s *homeScreen) onNewEngagement() {
