@@ -65,19 +65,7 @@ func ParseDocRequest(doc, format, variant string) (DocKind, DocFormat, report.Va
 func (w *Workspace) reportInput(auditID string, names bool, issuer string) (report.Input, error) {
 	var in report.Input
 	err := w.st.View(func(tx *bolt.Tx) error {
-		ent, err := entityOf(tx, auditID, TypeAudit)
-		if err != nil {
-			return err
-		}
-		st, err := readAuditState(tx, ent)
-		if err != nil {
-			return err
-		}
-		engEnt, err := entityOf(tx, st.Audit.EngagementID, TypeEngagement)
-		if err != nil {
-			return err
-		}
-		eng, err := readEngagement(tx, engEnt)
+		st, eng, err := auditWithEngagement(tx, auditID)
 		if err != nil {
 			return err
 		}

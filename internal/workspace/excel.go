@@ -17,23 +17,11 @@ import (
 func (w *Workspace) exportData(auditID string) (xlsx.ExportAudit, error) {
 	var out xlsx.ExportAudit
 	err := w.st.View(func(tx *bolt.Tx) error {
-		ent, err := entityOf(tx, auditID, TypeAudit)
-		if err != nil {
-			return err
-		}
-		st, err := readAuditState(tx, ent)
+		st, eng, err := auditWithEngagement(tx, auditID)
 		if err != nil {
 			return err
 		}
 		vers, err := w.resultVersions(tx, auditID)
-		if err != nil {
-			return err
-		}
-		engEnt, err := entityOf(tx, st.Audit.EngagementID, TypeEngagement)
-		if err != nil {
-			return err
-		}
-		eng, err := readEngagement(tx, engEnt)
 		if err != nil {
 			return err
 		}

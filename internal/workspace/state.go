@@ -152,3 +152,22 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 	}
 	return s, nil
 }
+
+// auditWithEngagement reads an audit's full state and its engagement, for
+// the exports.
+func auditWithEngagement(tx *bolt.Tx, auditID string) (*AuditState, audit.Engagement, error) {
+	ent, err := entityOf(tx, auditID, TypeAudit)
+	if err != nil {
+		return nil, audit.Engagement{}, err
+	}
+	st, err := readAuditState(tx, ent)
+	if err != nil {
+		return nil, audit.Engagement{}, err
+	}
+	engEnt, err := entityOf(tx, st.Audit.EngagementID, TypeEngagement)
+	if err != nil {
+		return nil, audit.Engagement{}, err
+	}
+	eng, err := readEngagement(tx, engEnt)
+	return st, eng, err
+}
