@@ -26,6 +26,9 @@ type Config struct {
 	Do func(f func())
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// After runs the autosave's debounce timers (default time.AfterFunc).
+	// Tests pass timers they fire by hand.
+	After AfterFunc
 }
 
 // Page names a screen.
@@ -38,6 +41,7 @@ const (
 	PageHome                   // engagements, audits and team
 	PageImport                 // checksheet import preview of one workbook into one audit
 	PageExport                 // audit plan and report export of one audit, with the lints
+	PageAudit                  // the on-site workspace of one audit: its items and results
 )
 
 // Route is a navigation target. It is a struct so that screens can carry
@@ -51,6 +55,9 @@ type Route struct {
 	EngagementID, AuditID string
 	// Path is the workbook of PageImport.
 	Path string
+	// ItemID or else ItemNo (a checksheet number) is the item PageAudit
+	// shows selected; the first item when neither is set.
+	ItemID, ItemNo string
 }
 
 // screen is one screen of the app.
@@ -72,6 +79,7 @@ type App struct {
 	demoOffered bool // the first-start demo offer is made once per run
 
 	lockItem *fyne.MenuItem // disabled while locked
+	audit    *auditMenu     // the workspace screen's keyboard commands
 
 	// files asks the user for the files to import and export; tests put
 	// in one that answers with a path.
@@ -79,8 +87,6 @@ type App struct {
 	// openURL hands a URL to the system (the file manager for a file://
 	// folder); tests record it instead.
 	openURL func(*url.URL) error
-	// item is the item detail dialog openItem shows last; kept for tests.
-	item *itemDetail
 }
 
 // lockShortcut locks the workspace: Ctrl+L (Cmd+L on macOS).
@@ -147,7 +153,10 @@ func (a *App) buildMenu() {
 	quit := fyne.NewMenuItem(lang.L("menu.quit"), func() { a.win.Close() })
 	quit.Shortcut = quitShortcut
 	quit.IsQuit = true
-	a.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.file"), a.lockItem, fyne.NewMenuItemSeparator(), quit)))
+	a.win.SetMainMenu(fyne.NewMainMenu(
+		fyne.NewMenu(lang.L("menu.file"), a.lockItem, fyne.NewMenuItemSeparator(), quit),
+		a.buildAuditMenu()))
+	a.enableAuditMenu(false)
 	a.win.Canvas().AddShortcut(quitShortcut, func(fyne.Shortcut) { a.win.Close() })
 }
 
@@ -159,10 +168,10 @@ func (a *App) Window() fyne.Window { return a.win }
 // workbook already read, so it is opened with show; navigating to it goes
 // home.
 func (a *App) navigate(r Route) {
-	if (r.Page == PageHome || r.Page == PageImport || r.Page == PageExport) && a.ws == nil {
+	if (r.Page == PageHome || r.Page == PageImport || r.Page == PageExport || r.Page == PageAudit) && a.ws == nil {
 		r = Route{Page: PageUnlock}
 	}
-	if r.Page == PageExport && r.AuditID == "" {
+	if (r.Page == PageExport || r.Page == PageAudit) && r.AuditID == "" {
 		r.Page = PageHome
 	}
 	var s screen
@@ -171,6 +180,8 @@ func (a *App) navigate(r Route) {
 		s = &createScreen{app: a}
 	case PageExport:
 		s = newExportScreen(a, r)
+	case PageAudit:
+		s = newAuditScreen(a, r)
 	case PageHome, PageImport:
 		r.Page = PageHome
 		s = &homeScreen{app: a, ws: a.ws, want: r}
@@ -196,8 +207,10 @@ func (a *App) show(r Route, s screen) {
 		a.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { a.lock() })
 	}
 	a.route, a.screen = r, s
-	if a.lockItem != nil && a.lockItem.Disabled != (a.ws == nil) {
+	if a.lockItem != nil {
 		a.lockItem.Disabled = a.ws == nil
+		_, onAudit := s.(*auditScreen)
+		a.enableAuditMenu(onAudit && a.ws != nil)
 		if m := a.win.MainMenu(); m != nil {
 			m.Refresh()
 		}
@@ -231,9 +244,18 @@ func (a *App) lock() {
 	a.navigate(Route{Page: PageUnlock})
 }
 
+// flusher is a screen with edits that must reach the store before the
+// workspace is closed: it writes them and returns when they are stored.
+type flusher interface{ flushSaves() }
+
+// closeWorkspace writes the current screen's pending edits, then closes
+// the workspace. Lock and quit both come here.
 func (a *App) closeWorkspace() {
 	if a.ws == nil {
 		return
+	}
+	if f, ok := a.screen.(flusher); ok {
+		f.flushSaves()
 	}
 	if err := a.ws.Close(); err != nil {
 		log.Printf("ui: close workspace: %v", err)

@@ -37,6 +37,13 @@ type Workspace interface {
 	// AuditState reads an audit whole: the audit, its items with their
 	// results, evidence, hearings and review notes.
 	AuditState(auditID string) (*workspace.AuditState, error)
+	// SetField writes one result field of an entity of an editable audit
+	// durably (one transaction): the workspace screen's autosave. Writing
+	// a field that is in conflict resolves the conflict.
+	SetField(auditID, entityID, field string, value any) error
+	// EvidenceImage returns the upright JPEG of a photo, the thumbnail
+	// when thumb is set; ok is false for evidence that is not a photo.
+	EvidenceImage(evidenceID string, thumb bool) (jpg []byte, width, height int, ok bool, err error)
 	// Lint runs the pre-export checks of the plan and report on an audit.
 	Lint(auditID string) ([]report.Finding, error)
 	// ExportDocument writes the audit plan or report as PDF or Word to

@@ -14,6 +14,13 @@
 // touch widgets only on the UI goroutine (fyne.Do); progress reaches it
 // through Config.Do.
 //
+// The audit workspace screen (PageAudit) edits results in place with no
+// Save button: an autosaver debounces each field, writes one field per
+// durable transaction off the UI goroutine in order, and is flushed when
+// the user leaves a field, an item or the screen, and before the
+// workspace is closed (lock, quit). Its keyboard commands sit on the main
+// menu, which the driver consults before a focused Entry.
+//
 // UI text comes from lang.L with keys defined in assets/translations;
 // Japanese is the default whatever the system locale (see UseLanguage).
 package ui

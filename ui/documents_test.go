@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/kansa-audit/kansa/fixtures"
 	"github.com/kansa-audit/kansa/internal/audit"
@@ -158,39 +159,62 @@ func TestExportScreenLintOpensItem(t *testing.T) {
 
 	s.lintList.Select(row)
 	q.settle(t)
-	if u.item == nil || !u.item.found {
-		t.Fatal("no item detail after clicking a lint")
+	w := screenOf[*auditScreen](t, u)
+	if u.route.Page != PageAudit || u.route.AuditID != dc.ID {
+		t.Errorf("route = %+v, want PageAudit of %s", u.route, dc.ID)
 	}
-	if u.screen != s {
-		t.Errorf("screen is %T after the click, want the export screen under the dialog", u.screen)
+	if w.current < 0 || w.state.Items[w.current].ID != it.ID {
+		t.Fatalf("workspace opened at item %d, want No.%s", w.current, it.No)
 	}
-	if got, want := u.item.title.Text, "No."+it.No+" "+oneLine(it.Title); got != want {
+	if got, want := w.heading.Text, "No."+it.No+" "+oneLine(it.Title); got != want {
 		t.Errorf("detail title = %q, want %q", got, want)
 	}
 	rating, _ := st.Audit.Scale.Lookup(it.Result.Rating)
-	assertShows(t, u, rating.Label)
-	assertShows(t, u, it.Result.Finding.Label())
-	assertShows(t, u, "【改善提案が短い】"+f.Message)
-	for _, l := range u.item.lints {
-		if !strings.Contains(l, "No."+it.No) {
-			t.Errorf("detail of No.%s lists a lint of another item: %q", it.No, l)
-		}
+	if got, want := w.rating.Selected, ratingOption(ratingIndex(st.Audit.Scale, rating.Code), rating); got != want {
+		t.Errorf("rating shown = %q, want %q", got, want)
 	}
-	if len(u.item.lints) < 2 {
-		t.Errorf("detail lists %d lints; want every lint of No.%s (proposal and evidence)", len(u.item.lints), it.No)
+	if got, want := w.finding.Selected, it.Result.Finding.Label(); got != want {
+		t.Errorf("finding shown = %q, want %q", got, want)
+	}
+	assertShows(t, u, "【改善提案が短い】"+f.Message)
+	lines := 0
+	for _, o := range w.lintBox.Objects {
+		l := o.(*widget.Label).Text
+		if !strings.Contains(l, "No."+it.No) && !strings.Contains(l, "全体") {
+			t.Errorf("workspace at No.%s shows a lint of another item: %q", it.No, l)
+		}
+		lines++
+	}
+	if lines < 2 {
+		t.Errorf("workspace shows %d lints; want every lint of No.%s (proposal and evidence)", lines, it.No)
 	}
 
-	// An audit-level lint opens the audit as a whole.
-	u.item.dialog.Hide()
+	// 戻る returns to the export screen.
+	test.Tap(w.backBtn)
+	q.settle(t)
+	s = screenOf[*exportScreen](t, u)
+
+	// An audit-level lint opens the audit at its first item.
 	if s.lints[0].Item != "" {
 		t.Fatalf("first lint %+v is not audit-level", s.lints[0])
 	}
 	s.lintList.Select(0)
 	q.settle(t)
-	if got, want := u.item.title.Text, "監査全体："+dc.Title; got != want {
-		t.Errorf("detail title = %q, want %q", got, want)
+	w = screenOf[*auditScreen](t, u)
+	if w.current != 0 {
+		t.Errorf("audit-level lint opened item %d, want the first", w.current)
 	}
 	assertShows(t, u, "【未評価】"+s.lints[0].Message)
+}
+
+// ratingIndex is the position of code in the scale.
+func ratingIndex(sc audit.Scale, code string) int {
+	for i, r := range sc.Ratings {
+		if r.Code == code {
+			return i
+		}
+	}
+	return -1
 }
 
 func TestExportDocumentFlowWritesFiles(t *testing.T) {

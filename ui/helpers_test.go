@@ -65,20 +65,27 @@ func (q *queueRunner) run(work, done func()) {
 }
 
 // settle runs completions, and whatever work they start, until none is left.
+// Posted updates may start work too (a debounce timer's save), so it loops
+// until both are drained.
 func (q *queueRunner) settle(t *testing.T) {
 	t.Helper()
-	for q.inFlight > 0 {
-		select {
-		case f := <-q.done:
-			q.inFlight--
-			f()
-		case f := <-q.posts:
-			f()
-		case <-time.After(20 * time.Second):
-			t.Fatalf("background work did not finish (%d in flight)", q.inFlight)
+	for {
+		for q.inFlight > 0 {
+			select {
+			case f := <-q.done:
+				q.inFlight--
+				f()
+			case f := <-q.posts:
+				f()
+			case <-time.After(20 * time.Second):
+				t.Fatalf("background work did not finish (%d in flight)", q.inFlight)
+			}
+		}
+		q.flush()
+		if q.inFlight == 0 {
+			return
 		}
 	}
-	q.flush()
 }
 
 // demoFunc adapts fixtures.Demo as cmd/kansa does.

@@ -42,6 +42,9 @@ type homeScreen struct {
 	importChecksheet, exportChecksheet, exportResults toolbarButton
 	// exportDocuments opens the plan and report export of the selected audit.
 	exportDocuments toolbarButton
+	// openAudit opens the workspace screen of the selected audit; so does
+	// a double click on it.
+	openAudit toolbarButton
 
 	// Open dialogs, kept so that tests can drive them.
 	demoOffer      *confirmDialog
@@ -70,11 +73,13 @@ func (s *homeScreen) buildToolbar() *widget.Toolbar {
 	s.exportResults = newToolbarButton(lang.L("home.export_results"), theme.DocumentSaveIcon(),
 		func() { s.onExport(workspace.ExportResults) })
 	s.exportDocuments = newToolbarButton(lang.L("home.export_documents"), theme.DocumentIcon(), s.onExportDocuments)
+	s.openAudit = newToolbarButton(lang.L("home.open_audit"), theme.FolderOpenIcon(), s.onOpenAudit)
 	s.updateAuditActions()
 	return widget.NewToolbar(
 		newToolbarButton(lang.L("home.new_engagement"), theme.FolderNewIcon(), s.onNewEngagement),
 		s.newAudit,
 		widget.NewToolbarSeparator(),
+		s.openAudit,
 		s.importChecksheet,
 		s.exportChecksheet,
 		s.exportResults,
@@ -109,13 +114,17 @@ func (s *homeScreen) buildDetail() fyne.CanvasObject {
 	s.auditList = widget.NewList(
 		func() int { return len(s.audits) },
 		func() fyne.CanvasObject {
-			return container.NewVBox(
+			return newTapRow(container.NewVBox(
 				widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-				caption(), caption())
+				caption(), caption()),
+				func(i int) { s.auditList.Select(i) },
+				func(i int) { s.auditList.Select(i); s.onOpenAudit() })
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			a := s.audits[i]
-			rows := o.(*fyne.Container).Objects
+			row := o.(*tapRow)
+			row.index = i
+			rows := row.content.(*fyne.Container).Objects
 			rows[0].(*widget.Label).SetText(a.Title)
 			rows[1].(*widget.Label).SetText(kindLabel(a.Kind))
 			rows[2].(*widget.Label).SetText(progressLabel(a))
@@ -369,6 +378,16 @@ func (s *homeScreen) updateAuditActions() {
 	enable(s.exportChecksheet, ok)
 	enable(s.exportResults, ok)
 	enable(s.exportDocuments, ok)
+	enable(s.openAudit, ok)
+}
+
+// onOpenAudit opens the workspace screen of the selected audit.
+func (s *homeScreen) onOpenAudit() {
+	a, ok := s.currentAudit()
+	if !ok || s.busy.busy() {
+		return
+	}
+	s.app.navigate(Route{Page: PageAudit, EngagementID: a.EngagementID, AuditID: a.ID})
 }
 
 // onExportDocuments opens the plan and report export of the selected audit.

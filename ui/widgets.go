@@ -193,3 +193,28 @@ func (d *progressDialog) hide() {
 	}
 	d.dialog.Hide()
 }
+
+// tapRow is a list row that can be double-clicked. It takes the single
+// tap too (the list would not see it), and hands both on with the row's
+// index, which the list's update function sets.
+type tapRow struct {
+	widget.BaseWidget
+	content  fyne.CanvasObject
+	index    int
+	onTap    func(index int)
+	onDouble func(index int)
+}
+
+func newTapRow(content fyne.CanvasObject, onTap, onDouble func(int)) *tapRow {
+	r := &tapRow{content: content, onTap: onTap, onDouble: onDouble}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *tapRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+// Tapped selects the row.
+func (r *tapRow) Tapped(*fyne.PointEvent) { r.onTap(r.index) }
+
+// DoubleTapped opens what the row shows.
+func (r *tapRow) DoubleTapped(*fyne.PointEvent) { r.onDouble(r.index) }
