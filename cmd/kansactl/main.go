@@ -74,6 +74,17 @@ Commands:
       [--font TTF] [--issuer FIRM] [--names] [--progress]
       監査計画書 / 監査報告書; the lints run first and are printed on stderr
   lint --audit A [--json]                        pre-export checks: {item, rule, message}
+  team create-folder --engagement E --folder DIR   (chief) make the engagement's sync folder
+  team join-request --out FILE                     write your public keys for the chief
+  team add --engagement E --request FILE --role ROLE [--folder DIR]
+      (chief) add the member in a join request; compare the printed fingerprint
+  team remove --engagement E --member ID [--folder DIR]
+      (chief) remove a member; a new key epoch locks them out of later data
+  team fingerprint [--json]                        your key fingerprint
+  team list --engagement E | --folder DIR [--json] the roster with fingerprints
+  sync --folder DIR [--engagement E] [--json] [--progress]
+      publish your edits and apply the team's; prints new ops, pending items,
+      conflicts and warnings (--folder may be left out once recorded)
   check                                          verify every value, chain, view and blob
   rebuild                                        derive the view again from the log
   compact --out FILE                             write a compacted copy of the store file
@@ -133,13 +144,20 @@ func commands() map[string]command {
 		"results import":    {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdResultsImport},
 		"export": {spec{values: []string{"audit", "doc", "format", "variant", "out", "font", "issuer"},
 			bools: []string{"progress", "names"}}, true, cmdExport},
-		"lint":            {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdLint},
-		"progress import": {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdProgressImport},
-		"check":           {spec{bools: []string{"json"}}, true, cmdCheck},
-		"rebuild":         {spec{}, true, cmdRebuild},
-		"compact":         {spec{values: []string{"out"}}, true, cmdCompact},
-		"passwd":          {spec{}, false, cmdPasswd},
-		"debug edit-loop": {spec{values: []string{"audit", "item", "count"}}, true, cmdEditLoop},
+		"lint":               {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdLint},
+		"progress import":    {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdProgressImport},
+		"check":              {spec{bools: []string{"json"}}, true, cmdCheck},
+		"rebuild":            {spec{}, true, cmdRebuild},
+		"compact":            {spec{values: []string{"out"}}, true, cmdCompact},
+		"passwd":             {spec{}, false, cmdPasswd},
+		"team create-folder": {spec{values: []string{"engagement", "folder"}}, true, cmdTeamCreateFolder},
+		"team join-request":  {spec{values: []string{"out"}}, true, cmdTeamJoinRequest},
+		"team add":           {spec{values: []string{"engagement", "folder", "request", "role"}}, true, cmdTeamAdd},
+		"team remove":        {spec{values: []string{"engagement", "folder", "member"}}, true, cmdTeamRemove},
+		"team fingerprint":   {spec{bools: []string{"json"}}, true, cmdTeamFingerprint},
+		"team list":          {spec{values: []string{"engagement", "folder"}, bools: []string{"json"}}, true, cmdTeamList},
+		"sync":               {spec{values: []string{"engagement", "folder"}, bools: []string{"json", "progress"}}, true, cmdSync},
+		"debug edit-loop":    {spec{values: []string{"audit", "item", "count"}}, true, cmdEditLoop},
 	}
 }
 

@@ -201,6 +201,14 @@ func (s *Store) Check(ctx context.Context, progress Progress) (probs []Problem, 
 				return nil
 			})
 		}
+		if rec := btx.Bucket(bRec); rec != nil {
+			rec.ForEach(func(k, v []byte) error {
+				if _, err := s.open(bRec, k, v); err != nil {
+					probs = append(probs, Problem{string(bRec), fmt.Sprintf("value %x does not decrypt", k)})
+				}
+				return nil
+			})
+		}
 		// Hash chains, and a rebuild to compare with the view.
 		st, p, err := s.derive(ctx, btx, progress)
 		if err != nil {

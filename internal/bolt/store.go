@@ -9,6 +9,8 @@
 //	heads  device -> last seq, chain hash and HLC reading
 //	view   entity id -> change.Entity (derived; rebuilt from the log at will)
 //	kids   parent id || child id -> child type (derived index)
+//	rec    kind || 0 || key -> small records: named secrets, sync bookkeeping
+//	       (created on first use; see records.go)
 //
 // A store is opened by one process at a time; a second one gets
 // ErrAlreadyOpen within Options.Timeout instead of waiting.

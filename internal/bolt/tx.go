@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sort"
+	"time"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -33,6 +34,7 @@ type Tx struct {
 	heads map[string]*head
 	ops   []change.Op
 	born  map[string]bool // entities whose parent link was written here
+	skew  time.Duration   // largest clock skew seen by ApplyRemote
 }
 
 // Update runs fn in a read-write transaction and commits it durably (two
@@ -233,7 +235,9 @@ func (t *Tx) ApplyRemote(op change.Op) (applied bool, err error) {
 	if !ok || err != nil {
 		return false, err
 	}
-	t.s.clock.Observe(op.At)
+	if d := t.s.clock.Observe(op.At); d > t.skew {
+		t.skew = d
+	}
 	return true, t.append(op, h)
 }
 

@@ -79,6 +79,7 @@ func (w *Workspace) Check(ctx context.Context, progress func(done, total int)) (
 			return rep, err
 		}
 		for k, ref := range r.refs() {
+			ref = w.local(ref) // synced evidence was named by another store
 			known[ref.Name] = true
 			rep.Blobs++
 			err := w.blobs.Verify(ref)

@@ -179,7 +179,8 @@ type evidenceRecord struct {
 	Height int       `json:"height,omitempty"`
 }
 
-// refs lists every blob the record refers to.
+// refs lists every blob the record refers to, named as in the store that
+// captured it; Workspace.local renames them for this store.
 func (r evidenceRecord) refs() []blob.Ref {
 	out := []blob.Ref{{Name: r.Blob, SHA256: r.SHA256, Size: r.Size}}
 	for _, d := range []*blob.Ref{r.Report, r.Thumb} {
@@ -313,7 +314,7 @@ func (w *Workspace) EvidenceImage(evidenceID string, thumb bool) (jpg []byte, wi
 	if thumb {
 		ref = *ev.Thumb
 	}
-	rc, err := w.blobs.Open(ref)
+	rc, err := w.blobs.Open(w.local(ref))
 	if err != nil {
 		return nil, 0, 0, false, err
 	}
@@ -340,7 +341,7 @@ func (w *Workspace) OpenEvidence(evidenceID string) (audit.Evidence, func() ([]b
 		return audit.Evidence{}, nil, err
 	}
 	read := func() ([]byte, error) {
-		rc, err := w.blobs.Open(blob.Ref{Name: ev.Blob, SHA256: ev.SHA256, Size: ev.Size})
+		rc, err := w.blobs.Open(w.local(blob.Ref{Name: ev.Blob, SHA256: ev.SHA256, Size: ev.Size}))
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/exchange"
+	"github.com/kansa-audit/kansa/internal/workspace"
+)
+
+// folderFor returns --folder, else the folder recorded for --engagement.
+func folderFor(e *env, ws *workspace.Workspace) (string, error) {
+	if d := e.args.str("folder"); d != "" {
+		return d, nil
+	}
+	eng := e.args.str("engagement")
+	if eng == "" {
+		return "", usageErr("--folder is required")
+	}
+	d, err := ws.FolderOf(eng)
+	if err != nil {
+		return "", err
+	}
+	if d == "" {
+		return "", usageErr("no sync folder is recorded for engagement %s; give --folder", eng)
+	}
+	return d, nil
+}
+
+func cmdTeamCreateFolder(e *env, ws *workspace.Workspace) error {
+	if err := e.args.require("engagement", "folder"); err != nil {
+		return err
+	}
+	ti, err := ws.CreateFolder(e.args.str("engagement"), e.args.str("folder"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "created sync folder %s for engagement %s\nyour fingerprint: %s\n", ti.Folder, ti.Engagement, ti.Members[0].Fingerprint)
+	return nil
+}
+
+func cmdTeamJoinRequest(e *env, ws *workspace.Workspace) error {
+	out, err := e.args.need("out")
+	if err != nil {
+		return err
+	}
+	b, fp, err := ws.JoinRequest()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, b, 0o600); err != nil {
+		return fmt.Errorf("write join request: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s; give it to the chief auditor\nyour fingerprint: %s (the chief should read the same)\n", out, fp)
+	return nil
+}
+
+func cmdTeamAdd(e *env, ws *workspace.Workspace) error {
+	if err := e.args.require("request", "role"); err != nil {
+		return err
+	}
+	role, err := audit.ParseRole(e.args.str("role"))
+	if err != nil {
+		return err
+	}
+	dir, err := folderFor(e, ws)
+	if err != nil {
+		return err
+	}
+	req, err := os.ReadFile(e.args.str("request"))
+	if err != nil {
+		return fmt.Errorf("read join request: %w", err)
+	}
+	m, err := ws.AddTeamMember(dir, req, role)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "added %s (%s), member %s\nfingerprint: %s (compare with %s's screen)\n", m.Name, role.Label(), m.ID, m.Fingerprint, m.Name)
+	return nil
+}
+
+func cmdTeamRemove(e *env, ws *workspace.Workspace) error {
+	id, err := e.args.need("member")
+	if err != nil {
+		return err
+	}
+	dir, err := folderFor(e, ws)
+	if err != nil {
+		return err
+	}
+	if err := ws.RemoveTeamMember(dir, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "removed member %s; a new engagement key was issued to the others\n", id)
+	return nil
+}
+
+func cmdTeamFingerprint(e *env, ws *workspace.Workspace) error {
+	fp, err := ws.Fingerprint()
+	if err != nil {
+		return err
+	}
+	me := ws.Me()
+	if e.args.flags["json"] {
+		return printJSON(e.stdout, map[string]string{"member": me.Member, "device": me.Device, "name": me.Name, "fingerprint": fp})
+	}
+	fmt.Fprintf(e.stdout, "%s  %s (member %s)\n", fp, me.Name, me.Member)
+	return nil
+}
+
+func cmdTeamList(e *env, ws *workspace.Workspace) error {
+	dir, err := folderFor(e, ws)
+	if err != nil {
+		return err
+	}
+	ti, err := ws.Team(dir)
+	if err != nil {
+		return err
+	}
+	if e.args.flags["json"] {
+		return printJSON(e.stdout, ti)
+	}
+	fmt.Fprintf(e.stdout, "engagement %s, roster %d, key epoch %d\n", ti.Engagement, ti.Epoch, ti.KeyEpoch)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, m := range ti.Members {
+		mark := ""
+		if m.Removed {
+			mark = "(removed)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.ID, m.Name, m.Role, m.Fingerprint, mark)
+	}
+	return tw.Flush()
+}
+
+func cmdSync(e *env, ws *workspace.Workspace) error {
+	dir, err := folderFor(e, ws)
+	if err != nil {
+		return err
+	}
+	var progress func(done, total int)
+	if e.args.flags["progress"] {
+		progress = func(done, total int) { fmt.Fprintf(e.stderr, "sync: %d/%d bundles\n", done, total) }
+	}
+	if eng := e.args.str("engagement"); eng != "" {
+		f, err := exchange.Open(exchange.NewDir(dir))
+		if err != nil {
+			return err
+		}
+		if f.Engagement != eng {
+			return fmt.Errorf("the folder %s belongs to engagement %s, not %s; nothing was synced", dir, f.Engagement, eng)
+		}
+	}
+	rep, err := ws.Sync(e.ctx, dir, progress)
+	if err != nil {
+		return err
+	}
+	if e.args.flags["json"] {
+		return printJSON(e.stdout, rep)
+	}
+	fmt.Fprintf(e.stdout, "engagement %s (chief's fingerprint %s)\n", rep.Engagement, rep.ChiefFingerprint)
+	fmt.Fprintf(e.stdout, "published %d ops, %d evidence files\n", rep.Published, rep.PublishedObjects)
+	names := make([]string, 0, len(rep.NewOps))
+	for n := range rep.NewOps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(e.stdout, "new from %s: %d ops\n", n, rep.NewOps[n])
+	}
+	if rep.Imported > 0 {
+		fmt.Fprintf(e.stdout, "imported %d evidence files\n", rep.Imported)
+	}
+	for _, c := range rep.Conflicts {
+		fmt.Fprintf(e.stdout, "conflict: %s %s field %s\n", c.Type, c.Entity, c.Field)
+	}
+	for _, p := range rep.Pending {
+		fmt.Fprintf(e.stdout, "pending: %s's bundle %s: %s\n", p.Member, short(p.Bundle), p.Reason)
+	}
+	for _, r := range rep.Rejected {
+		fmt.Fprintf(e.stdout, "REJECTED: %s's bundle %s: %s\n", r.Member, short(r.Bundle), r.Reason)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(e.stdout, "warning: %s\n", w)
+	}
+	if rep.Debris > 0 {
+		fmt.Fprintf(e.stdout, "ignored %d foreign files (temp files, conflict copies)\n", rep.Debris)
+	}
+	return nil
+}
+
+func short(id string) string { return id[:min(12, len(id))] }

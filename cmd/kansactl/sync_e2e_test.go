@@ -1,0 +1,147 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCLITeamSync: a chief and two auditors, three stores, one folder. The
+// auditors edit different fields and the same field of one item offline;
+// syncs in different orders, twice, leave all three `show --json`
+// byte-identical with the same-field edits as a conflict; a removed
+// member cannot read what is written after.
+func TestCLITeamSync(t *testing.T) {
+	chief, a1, a2 := newCLI(t), newCLI(t), newCLI(t)
+	folder := filepath.Join(t.TempDir(), "OneDrive", "監査共有")
+	eng, aud := chief.setup()
+	chief.ok("result", "set", "--audit", aud, "--item", "1", "--rating", "conform")
+	out := chief.ok("team", "create-folder", "--engagement", eng, "--folder", folder)
+	if !strings.Contains(out, "fingerprint") {
+		t.Fatalf("create-folder printed %q; want the chief's fingerprint", out)
+	}
+	if b, err := os.ReadFile(filepath.Join(folder, "FORMAT")); err != nil || !strings.HasPrefix(string(b), "kansa-sync 1\nengagement "+eng) {
+		t.Fatalf("FORMAT = %q, %v", b, err)
+	}
+	for i, a := range []*cli{a1, a2} {
+		a.ok("init", "--name", []string{"佐藤 花子", "鈴木 一郎"}[i], "--role", "auditor")
+		req := filepath.Join(t.TempDir(), "join.json")
+		out := a.ok("team", "join-request", "--out", req)
+		fp := a.ok("team", "fingerprint")
+		if !strings.Contains(out, strings.Fields(fp)[0]) {
+			t.Fatalf("join-request printed %q; want fingerprint %s", out, fp)
+		}
+		added := chief.ok("team", "add", "--request", req, "--role", "auditor", "--engagement", eng) // folder recorded
+		if !strings.Contains(added, strings.Fields(fp)[0]) {
+			t.Fatalf("chief saw %q; the member's fingerprint is %s", added, fp)
+		}
+	}
+	chief.ok("sync", "--folder", folder)
+	for _, a := range []*cli{a1, a2} {
+		var rep struct {
+			NewOps map[string]int `json:"new_ops"`
+		}
+		if err := json.Unmarshal([]byte(a.ok("sync", "--json", "--folder", folder, "--engagement", eng)), &rep); err != nil || rep.NewOps["山田 太郎"] == 0 {
+			t.Fatalf("first sync of an auditor: %+v, %v; want the chief's ops", rep, err)
+		}
+	}
+	// Offline edits: different fields, and the same field of item 2.
+	a1.ok("result", "set", "--audit", aud, "--item", "2", "--rating", "partial")
+	a2.ok("result", "set", "--audit", aud, "--item", "2", "--evidence-seen", "入退室記録簿")
+	a1.ok("result", "set", "--audit", aud, "--item", "3", "--observation", "佐藤の所見")
+	a2.ok("result", "set", "--audit", aud, "--item", "3", "--observation", "鈴木の所見")
+	chief.ok("result", "set", "--audit", aud, "--item", "4", "--finding", "advice")
+
+	all := []*cli{chief, a1, a2}
+	for _, order := range [][]int{{1, 0, 2}, {2, 1, 0}, {0, 2, 1}} {
+		for _, i := range order {
+			all[i].ok("sync", "--folder", folder, "--progress")
+		}
+	}
+	want := chief.ok("show", "--audit", aud, "--json")
+	for _, c := range all[1:] {
+		if got := c.ok("show", "--audit", aud, "--json"); got != want {
+			t.Fatalf("show --json differs between stores:\n%s\n---\n%s", want, got)
+		}
+	}
+	var doc struct {
+		Items []struct {
+			No     string `json:"no"`
+			Result struct {
+				Rating       string `json:"rating"`
+				EvidenceSeen string `json:"evidence_seen"`
+				Finding      string `json:"finding"`
+			} `json:"result"`
+			Conflicts map[string][]string `json:"conflicts"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(want), &doc); err != nil {
+		t.Fatal(err)
+	}
+	item := func(no string) int {
+		for i, it := range doc.Items {
+			if it.No == no {
+				return i
+			}
+		}
+		t.Fatalf("no item %s", no)
+		return -1
+	}
+	i1, i2, i3, i4 := item("1"), item("2"), item("3"), item("4")
+	if doc.Items[i1].Result.Rating != "conform" || doc.Items[i2].Result.Rating != "partial" ||
+		doc.Items[i2].Result.EvidenceSeen != "入退室記録簿" || doc.Items[i4].Result.Finding != "advice" {
+		t.Fatalf("merged results lost an edit: %s", want)
+	}
+	if len(doc.Items[i2].Conflicts) != 0 {
+		t.Fatalf("different fields conflicted: %v", doc.Items[i2].Conflicts)
+	}
+	if c := strings.Join(doc.Items[i3].Conflicts["observation"], "|"); !strings.Contains(c, "佐藤の所見") || !strings.Contains(c, "鈴木の所見") {
+		t.Fatalf("same-field edits: conflicts = %v; want both observations", doc.Items[i3].Conflicts)
+	}
+	// A second round changes nothing.
+	for _, c := range all {
+		if out := c.ok("sync", "--folder", folder, "--json"); !strings.Contains(out, `"published": 0`) || !strings.Contains(out, `"new_ops": {}`) {
+			t.Fatalf("idempotent sync did something: %s", out)
+		}
+	}
+
+	// Removing 鈴木: nothing written afterwards is readable with their keys.
+	var team struct {
+		Members []struct{ ID, Name string }
+	}
+	json.Unmarshal([]byte(chief.ok("team", "list", "--folder", folder, "--json")), &team)
+	gone := ""
+	for _, m := range team.Members {
+		if m.Name == "鈴木 一郎" {
+			gone = m.ID
+		}
+	}
+	chief.ok("team", "remove", "--engagement", eng, "--member", gone)
+	chief.ok("result", "set", "--audit", aud, "--item", "5", "--observation", "除名後の所見")
+	chief.ok("sync", "--folder", folder)
+	out = a2.ok("sync", "--folder", folder)
+	if !strings.Contains(out, "pending") || strings.Contains(a2.ok("show", "--audit", aud, "--json"), "除名後の所見") {
+		t.Fatalf("removed member's sync: %s; want the new bundle unreadable", out)
+	}
+	a1.ok("sync", "--folder", folder)
+	if !strings.Contains(a1.ok("show", "--audit", aud, "--json"), "除名後の所見") {
+		t.Fatal("a remaining member did not receive the edit made after the removal")
+	}
+}
+
+func TestCLISyncRefusesNewerFormat(t *testing.T) {
+	c := newCLI(t)
+	c.setup()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "FORMAT"), []byte("kansa-sync 9\nengagement abc\n"), 0o600)
+	_, errs, code := c.run("sync", "--folder", dir)
+	if code != exitError || !strings.Contains(errs, "newer version of Kansa") {
+		t.Fatalf("sync of a newer folder: exit %d, %q", code, errs)
+	}
+	_, errs, code = c.run("sync", "--folder", t.TempDir())
+	if code != exitError || !strings.Contains(errs, "not a Kansa sync folder") {
+		t.Fatalf("sync of an empty folder: exit %d, %q", code, errs)
+	}
+}
