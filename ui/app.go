@@ -29,6 +29,10 @@ type Config struct {
 	// After runs the autosave's debounce timers (default time.AfterFunc).
 	// Tests pass timers they fire by hand.
 	After AfterFunc
+	// Every calls f on the UI goroutine every d until stop is called: the
+	// idle lock's check (default a time.Ticker and Do). Tests pass one
+	// they tick by hand.
+	Every func(d time.Duration, f func()) (stop func())
 }
 
 // Page names a screen.
@@ -87,6 +91,13 @@ type App struct {
 	// openURL hands a URL to the system (the file manager for a file://
 	// folder); tests record it instead.
 	openURL func(*url.URL) error
+
+	// prefs holds the idle lock's setting (idleLockPref).
+	prefs fyne.Preferences
+	// lastActive is when the user last typed, clicked or moved on; the
+	// idle lock counts from it.
+	lastActive time.Time
+	stopIdle   func()
 }
 
 // lockShortcut locks the workspace: Ctrl+L (Cmd+L on macOS).
@@ -119,9 +130,17 @@ func New(a fyne.App, cfg Config) *App {
 	u.files = dialogPicker{win: u.win}
 	u.openURL = a.OpenURL
 	u.win.Resize(fyne.NewSize(1100, 720))
-	u.win.SetOnClosed(u.closeWorkspace)
+	u.win.SetOnClosed(func() {
+		if u.stopIdle != nil {
+			u.stopIdle()
+		}
+		u.closeWorkspace()
+	})
 	u.win.SetMaster()
 	u.buildMenu()
+	u.prefs = a.Preferences()
+	u.startIdleLock()
+	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
 	if cfg.Store.Exists() {
 		u.navigate(Route{Page: PageUnlock})
 	} else {
@@ -151,6 +170,9 @@ func (a *App) buildMenu() {
 	})
 	a.lockItem.Shortcut = lockShortcut
 	quit := fyne.NewMenuItem(lang.L("menu.quit"), func() { a.win.Close() })
+	// Keys typed while no field has the focus count as activity too.
+	a.win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { a.touch() })
+	a.win.Canvas().SetOnTypedRune(func(rune) { a.touch() })
 	quit.Shortcut = quitShortcut
 	quit.IsQuit = true
 	a.win.SetMainMenu(fyne.NewMainMenu(
@@ -207,6 +229,7 @@ func (a *App) show(r Route, s screen) {
 		a.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { a.lock() })
 	}
 	a.route, a.screen = r, s
+	a.touch()
 	if a.lockItem != nil {
 		a.lockItem.Disabled = a.ws == nil
 		_, onAudit := s.(*auditScreen)

@@ -65,7 +65,8 @@ func benchWorkspace(b *testing.B, n int) (*App, *workspace.Workspace, string) {
 		b.Fatal(err)
 	}
 	a := test.NewTempApp(b)
-	u := New(a, Config{Store: DirStore{Dir: dir, Options: fastOptions}, Run: syncRun, Do: func(f func()) { f() }, After: noTimers})
+	u := New(a, Config{Store: DirStore{Dir: dir, Options: fastOptions}, Run: syncRun, Do: func(f func()) { f() }, After: noTimers,
+		Every: func(time.Duration, func()) func() { return func() {} }})
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.ws = ws
 	return u, ws, id

@@ -23,6 +23,7 @@ var (
 	prevItemShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyUp, Modifier: fyne.KeyModifierShortcutDefault}
 	searchShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	helpShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeySlash, Modifier: fyne.KeyModifierShortcutDefault}
+	attachShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
 	// unrateShortcut (Ctrl+0) clears the rating.
 	unrateShortcut = &desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierShortcutDefault}
 )
@@ -45,9 +46,9 @@ type auditMenu struct {
 	rate   *fyne.MenuItem // its child menu holds one item per rating
 	search *fyne.MenuItem
 	help   *fyne.MenuItem
-	// attach and newHearing are the hooks of the evidence and hearing
-	// passes; disabled until they are wired.
-	attach     *fyne.MenuItem
+	// attach opens the file dialog to attach evidence to the item.
+	attach *fyne.MenuItem
+	// newHearing is the hook of the hearing pass; disabled until wired.
 	newHearing *fyne.MenuItem
 }
 
@@ -71,7 +72,8 @@ func (a *App) buildAuditMenu() *fyne.Menu {
 	m.rate.ChildMenu = fyne.NewMenu("")
 	m.search = fyne.NewMenuItem(lang.L("menu.search"), a.onAudit(func(s *auditScreen) { s.focusSearch() }))
 	m.search.Shortcut = searchShortcut
-	m.attach = fyne.NewMenuItem(lang.L("menu.attach"), nil)
+	m.attach = fyne.NewMenuItem(lang.L("menu.attach"), a.onAudit(func(s *auditScreen) { s.onAttach() }))
+	m.attach.Shortcut = attachShortcut
 	m.newHearing = fyne.NewMenuItem(lang.L("menu.new_hearing"), nil)
 	m.help = fyne.NewMenuItem(lang.L("menu.shortcuts"), a.onAudit(func(s *auditScreen) { s.onHelp() }))
 	m.help.Shortcut = helpShortcut
@@ -110,18 +112,17 @@ func (a *App) setRatingMenu(scale audit.Scale) {
 }
 
 // enableAuditMenu enables the 監査 menu while the workspace screen is
-// shown. The hooks for evidence and hearings stay disabled.
+// shown. The hook for hearings stays disabled.
 func (a *App) enableAuditMenu(on bool) {
 	if a.audit == nil {
 		return
 	}
-	for _, it := range []*fyne.MenuItem{a.audit.next, a.audit.prev, a.audit.rate, a.audit.search, a.audit.help} {
+	for _, it := range []*fyne.MenuItem{a.audit.next, a.audit.prev, a.audit.rate, a.audit.search, a.audit.attach, a.audit.help} {
 		it.Disabled = !on
 	}
 	for _, it := range a.audit.rate.ChildMenu.Items {
 		it.Disabled = !on
 	}
-	a.audit.attach.Disabled = true
 	a.audit.newHearing.Disabled = true
 }
 
@@ -164,6 +165,7 @@ func newHelpOverlay(scale audit.Scale, win fyne.Window) *helpOverlay {
 	}
 	add(shortcutText(unrateShortcut), lang.L("help.unrate"))
 	add(shortcutText(searchShortcut), lang.L("menu.search"))
+	add(shortcutText(attachShortcut), lang.L("menu.attach"))
 	add(shortcutText(helpShortcut), lang.L("menu.shortcuts"))
 	add(shortcutText(lockShortcut), lang.L("menu.lock"))
 	add(shortcutText(quitShortcut), lang.L("menu.quit"))

@@ -92,11 +92,13 @@ type auditScreen struct {
 	evidenceHead *widget.Label
 	hearingBox   *fyne.Container
 	hearingHead  *widget.Label
-	attach       *widget.Button // hook for the evidence pass; disabled
+	attach       *widget.Button // 証跡を添付: a file dialog; drops work too
 	newHearing   *widget.Button // hook for the hearing pass; disabled
 	detailScroll *container.Scroll
 
 	help *helpOverlay // the last shortcut overlay shown; for tests
+
+	attaching *attachJob // the evidence import running; nil when none
 }
 
 // sectionGroup is the items of one section, in checksheet order.
@@ -155,7 +157,10 @@ func (s *auditScreen) buildUI() fyne.CanvasObject {
 func (s *auditScreen) buildListPane() fyne.CanvasObject {
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(lang.L("workspace.search_placeholder"))
-	s.search.OnChanged = func(string) { s.applyFilter() }
+	s.search.OnChanged = func(string) {
+		s.app.touch()
+		s.applyFilter()
+	}
 	s.ratingFilter = widget.NewSelect(nil, func(string) { s.applyFilter() })
 	s.sectionFilter = widget.NewSelect(nil, func(string) { s.applyFilter() })
 	s.findingOnly = widget.NewCheck(lang.L("workspace.filter_finding"), func(bool) { s.applyFilter() })
@@ -285,8 +290,8 @@ func (s *auditScreen) buildDetailPane() fyne.CanvasObject {
 
 	s.evidenceHead = heading("")
 	s.evidenceBox = container.NewVBox()
-	s.attach = widget.NewButtonWithIcon(lang.L("workspace.attach_pending"), theme.ContentAddIcon(), nil)
-	s.attach.Disable() // the evidence pass wires it (issue 3, part 4)
+	s.attach = widget.NewButtonWithIcon(lang.L("workspace.attach"), theme.ContentAddIcon(), s.onAttach)
+	s.attach.Disable() // enabled with an item of an editable audit
 	s.hearingHead = heading("")
 	s.hearingBox = container.NewVBox()
 	s.newHearing = widget.NewButtonWithIcon(lang.L("workspace.hearing_pending"), theme.ContentAddIcon(), nil)
@@ -363,12 +368,16 @@ func findingOptions() []string {
 func (s *auditScreen) onShown() { s.load() }
 
 // onHidden sends what is still waiting; the writes finish even though
-// the screen has gone.
-func (s *auditScreen) onHidden() { s.saver.flush() }
+// the screen has gone. An evidence import stops after its current file.
+func (s *auditScreen) onHidden() {
+	s.saver.flush()
+	s.cancelAttach()
+}
 
 // flushSaves writes every change now and waits: the workspace is about to
 // be closed (lock, quit).
 func (s *auditScreen) flushSaves() {
+	s.stopAttach()
 	if err := s.saver.flushNow(); err != nil {
 		logError("final autosave", err)
 	}
@@ -610,6 +619,7 @@ func (s *auditScreen) selectItem(i int) {
 	if s.state == nil || i < 0 || i >= len(s.state.Items) {
 		return
 	}
+	s.app.touch()
 	s.saver.flush()
 	s.current = i
 	s.app.route.ItemID = s.state.Items[i].ID
@@ -699,7 +709,7 @@ func (s *auditScreen) fillLints(no string) {
 }
 
 func (s *auditScreen) setEditable(on bool) {
-	for _, w := range []fyne.Disableable{s.rating, s.finding, s.observation, s.evidenceSeen, s.proposal} {
+	for _, w := range []fyne.Disableable{s.rating, s.finding, s.observation, s.evidenceSeen, s.proposal, s.attach} {
 		setEnabled(w, on)
 	}
 }
@@ -730,6 +740,7 @@ func (s *auditScreen) editable() bool {
 
 // onTextChanged is a keystroke in one of the result's text fields.
 func (s *auditScreen) onTextChanged(field, text string) {
+	s.app.touch()
 	if s.filling || !s.editable() {
 		return
 	}

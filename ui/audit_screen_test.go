@@ -243,8 +243,11 @@ func TestWorkspaceOpensFromHomeAndReturns(t *testing.T) {
 		t.Errorf("%d thumbnails shown, want %d", images, len(it15.Evidence))
 	}
 	assertShows(t, u, "「パスワードは運用課長が管理しているが、夜間の交代時に備えてキャビネット内にメモを置いていた。」")
-	if !s.attach.Disabled() || !s.newHearing.Disabled() {
-		t.Error("the evidence and hearing hooks are enabled before they are wired")
+	if s.attach.Disabled() {
+		t.Error("証跡を添付 disabled on an editable item")
+	}
+	if !s.newHearing.Disabled() {
+		t.Error("the hearing hook is enabled before it is wired")
 	}
 
 	test.Tap(s.backBtn)

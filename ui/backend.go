@@ -41,6 +41,9 @@ type Workspace interface {
 	// durably (one transaction): the workspace screen's autosave. Writing
 	// a field that is in conflict resolves the conflict.
 	SetField(auditID, entityID, field string, value any) error
+	// AddEvidence seals the file at path and links it to the items
+	// itemNos; a refused photo's error wraps workspace.ErrBadPhoto.
+	AddEvidence(ctx context.Context, auditID string, itemNos []string, path, caption string) (audit.Evidence, error)
 	// EvidenceImage returns the upright JPEG of a photo, the thumbnail
 	// when thumb is set; ok is false for evidence that is not a photo.
 	EvidenceImage(evidenceID string, thumb bool) (jpg []byte, width, height int, ok bool, err error)

@@ -14,7 +14,7 @@ import (
 // the chosen path, and not at all when the user cancels.
 type filePicker interface {
 	// open asks for an existing file with the extension ext (".xlsx"),
-	// in a dialog titled title.
+	// any file when ext is "", in a dialog titled title.
 	open(title, ext string, done func(path string))
 	// save asks where to write a new file, suggesting name.
 	save(title, name, ext string, done func(path string))
@@ -45,7 +45,9 @@ func (p dialogPicker) open(title, ext string, done func(string)) {
 		done(path)
 	}, p.win)
 	d.SetTitleText(title)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	if ext != "" {
+		d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	}
 	d.Resize(fileDialogSize)
 	d.Show()
 }

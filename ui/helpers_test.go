@@ -98,7 +98,9 @@ func newTestApp(t *testing.T, store Store) (*App, *queueRunner) {
 	a := test.NewTempApp(t)
 	q := newQueueRunner()
 	u := New(a, Config{Store: store, Demo: demoFunc, Run: q.run, Do: q.post,
-		Now: func() time.Time { return time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC) }})
+		Now: func() time.Time { return time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC) },
+		// The idle check is called by hand (checkIdle); no real ticker.
+		Every: func(time.Duration, func()) func() { return func() {} }})
 	t.Cleanup(func() {
 		q.settle(t)
 		u.closeWorkspace()

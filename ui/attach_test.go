@@ -1,0 +1,226 @@
+package ui
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/storage"
+)
+
+// testJPEG makes a small JPEG photo.
+func testJPEG(t *testing.T, w, h int, c color.Color) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if x < w/2 {
+				img.Set(x, y, c)
+			} else {
+				img.Set(x, y, color.White)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// bombJPEG is good with its SOF0 frame size patched to 20000×20000.
+func bombJPEG(good []byte) []byte {
+	bomb := append([]byte(nil), good...)
+	for i := 2; i+9 < len(bomb); i++ {
+		if bomb[i] == 0xFF && bomb[i+1] == 0xC0 {
+			binary.BigEndian.PutUint16(bomb[i+5:], 20000)
+			binary.BigEndian.PutUint16(bomb[i+7:], 20000)
+			break
+		}
+	}
+	return bomb
+}
+
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// stripImages counts the thumbnails shown in the evidence strip.
+func stripImages(s *auditScreen) int {
+	n := 0
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *canvas.Image:
+			n++
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(s.evidenceBox)
+	return n
+}
+
+func TestAttachEvidenceFromDialog(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	id := demoDatacenterID(t, u)
+	s := openAuditAt(t, u, q, id, "")
+	it := s.state.Items[s.current]
+	before := len(it.Evidence)
+	data := testJPEG(t, 64, 48, color.RGBA{200, 30, 30, 255})
+	path := writeFile(t, t.TempDir(), "サーバ室.jpg", data)
+	sum := sha256.Sum256(data)
+	u.files = &fakePicker{openPath: path}
+
+	triggerShortcut(t, u, attachShortcut)
+	q.settle(t)
+
+	if s.attaching != nil {
+		t.Fatal("import still running")
+	}
+	got := stored(t, u.ws, id, it.No)
+	if len(got.Evidence) != before+1 {
+		t.Fatalf("item has %d evidence, want %d", len(got.Evidence), before+1)
+	}
+	ev := got.Evidence[len(got.Evidence)-1]
+	if ev.FileName != "サーバ室.jpg" || ev.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("stored %s with SHA-256 %s, want %x", ev.FileName, ev.SHA256, sum)
+	}
+	if len(ev.Items) != 1 || ev.Items[0] != it.ID {
+		t.Errorf("evidence linked to %v, want [%s]", ev.Items, it.ID)
+	}
+	if s.thumbs[ev.ID] == nil {
+		t.Error("no thumbnail loaded for the new evidence")
+	}
+	if n := stripImages(s); n < 1 {
+		t.Errorf("evidence strip shows %d thumbnails", n)
+	}
+	if !strings.Contains(s.message.text(), "1件を添付しました。") {
+		t.Errorf("message = %q", s.message.text())
+	}
+}
+
+func TestAttachDroppedBatchKeepsGoodFiles(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	id := demoDatacenterID(t, u)
+	s := openAuditAt(t, u, q, id, "")
+	it := s.state.Items[s.current]
+	before := len(it.Evidence)
+	dir := t.TempDir()
+	good := testJPEG(t, 64, 64, color.RGBA{20, 120, 200, 255})
+	good2 := testJPEG(t, 80, 40, color.RGBA{20, 200, 20, 255})
+	paths := []string{
+		writeFile(t, dir, "good.jpg", good),
+		writeFile(t, dir, "bomb.jpg", bombJPEG(good)),
+		writeFile(t, dir, "truncated.jpg", good[:len(good)/2]),
+		writeFile(t, dir, "good2.jpg", good2),
+	}
+	var uris []fyne.URI
+	for _, p := range paths {
+		uris = append(uris, storage.NewFileURI(p))
+	}
+	u.dropped(uris)
+	if s.attaching == nil {
+		t.Fatal("drop did not start an import")
+	}
+	if !s.workRunning() {
+		t.Error("import not reported as running")
+	}
+	q.settle(t)
+
+	got := stored(t, u.ws, id, it.No)
+	if len(got.Evidence) != before+2 {
+		t.Fatalf("item has %d evidence, want %d", len(got.Evidence), before+2)
+	}
+	var names []string
+	for _, ev := range got.Evidence[before:] {
+		names = append(names, ev.FileName)
+	}
+	slices.Sort(names)
+	if strings.Join(names, ",") != "good.jpg,good2.jpg" {
+		t.Errorf("imported %v", names)
+	}
+	msg := s.message.text()
+	for _, want := range []string{"2件を添付しました。", "2件は取り込めませんでした", "bomb.jpg", "truncated.jpg"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "good") {
+		t.Errorf("message names a good file: %q", msg)
+	}
+	if n := stripImages(s); n < 2 {
+		t.Errorf("evidence strip shows %d thumbnails, want at least 2", n)
+	}
+}
+
+func TestAttachInHelpOverlay(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	s := openAuditAt(t, u, q, demoDatacenterID(t, u), "")
+	s.onHelp()
+	want := shortcutText(attachShortcut) + ": 証跡を添付"
+	found := false
+	for _, l := range s.help.lines {
+		found = found || l == want
+	}
+	if !found {
+		t.Errorf("help lacks %q: %v", want, s.help.lines)
+	}
+}
+
+func TestIdleLock(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	s := openAuditAt(t, u, q, demoDatacenterID(t, u), "")
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	u.cfg.Now = func() time.Time { return now }
+	u.touch()
+
+	// Activity postpones the lock.
+	now = now.Add(4 * time.Minute)
+	typeActivity(s)
+	now = now.Add(4 * time.Minute)
+	u.checkIdle()
+	if u.ws == nil {
+		t.Fatal("locked although the user typed 4 minutes ago")
+	}
+	now = now.Add(61 * time.Second)
+	u.checkIdle()
+	if u.ws != nil {
+		t.Fatal("workspace still open after 5 idle minutes")
+	}
+	screenOf[*unlockScreen](t, u)
+	assertShows(t, u, "しばらく操作がなかったため、ロックしました。")
+
+	// 0 turns the idle lock off.
+	unlockHome(t, u, q)
+	u.prefs.SetInt(idleLockPref, 0)
+	now = now.Add(time.Hour)
+	u.checkIdle()
+	if u.ws == nil {
+		t.Error("idle lock set to 0 locked anyway")
+	}
+}
+
+// typeActivity types into the observation field as the user would.
+func typeActivity(s *auditScreen) {
+	s.observation.SetText(s.observation.Text + "確認")
+}
