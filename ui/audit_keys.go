@@ -24,6 +24,7 @@ var (
 	searchShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	helpShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeySlash, Modifier: fyne.KeyModifierShortcutDefault}
 	attachShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	hearingShortcut  = &desktop.CustomShortcut{KeyName: fyne.KeyH, Modifier: fyne.KeyModifierShortcutDefault}
 	// unrateShortcut (Ctrl+0) clears the rating.
 	unrateShortcut = &desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierShortcutDefault}
 )
@@ -48,7 +49,7 @@ type auditMenu struct {
 	help   *fyne.MenuItem
 	// attach opens the file dialog to attach evidence to the item.
 	attach *fyne.MenuItem
-	// newHearing is the hook of the hearing pass; disabled until wired.
+	// newHearing opens the hearing form for the item.
 	newHearing *fyne.MenuItem
 }
 
@@ -74,7 +75,8 @@ func (a *App) buildAuditMenu() *fyne.Menu {
 	m.search.Shortcut = searchShortcut
 	m.attach = fyne.NewMenuItem(lang.L("menu.attach"), a.onAudit(func(s *auditScreen) { s.onAttach() }))
 	m.attach.Shortcut = attachShortcut
-	m.newHearing = fyne.NewMenuItem(lang.L("menu.new_hearing"), nil)
+	m.newHearing = fyne.NewMenuItem(lang.L("menu.new_hearing"), a.onAudit(func(s *auditScreen) { s.onNewHearing() }))
+	m.newHearing.Shortcut = hearingShortcut
 	m.help = fyne.NewMenuItem(lang.L("menu.shortcuts"), a.onAudit(func(s *auditScreen) { s.onHelp() }))
 	m.help.Shortcut = helpShortcut
 	m.menu = fyne.NewMenu(lang.L("menu.audit"), m.next, m.prev, fyne.NewMenuItemSeparator(), m.rate,
@@ -112,18 +114,17 @@ func (a *App) setRatingMenu(scale audit.Scale) {
 }
 
 // enableAuditMenu enables the 監査 menu while the workspace screen is
-// shown. The hook for hearings stays disabled.
+// shown.
 func (a *App) enableAuditMenu(on bool) {
 	if a.audit == nil {
 		return
 	}
-	for _, it := range []*fyne.MenuItem{a.audit.next, a.audit.prev, a.audit.rate, a.audit.search, a.audit.attach, a.audit.help} {
+	for _, it := range []*fyne.MenuItem{a.audit.next, a.audit.prev, a.audit.rate, a.audit.search, a.audit.attach, a.audit.newHearing, a.audit.help} {
 		it.Disabled = !on
 	}
 	for _, it := range a.audit.rate.ChildMenu.Items {
 		it.Disabled = !on
 	}
-	a.audit.newHearing.Disabled = true
 }
 
 // shortcutText is how a shortcut reads in the help: Ctrl+↓.
@@ -166,6 +167,7 @@ func newHelpOverlay(scale audit.Scale, win fyne.Window) *helpOverlay {
 	add(shortcutText(unrateShortcut), lang.L("help.unrate"))
 	add(shortcutText(searchShortcut), lang.L("menu.search"))
 	add(shortcutText(attachShortcut), lang.L("menu.attach"))
+	add(shortcutText(hearingShortcut), lang.L("menu.new_hearing"))
 	add(shortcutText(helpShortcut), lang.L("menu.shortcuts"))
 	add(shortcutText(lockShortcut), lang.L("menu.lock"))
 	add(shortcutText(quitShortcut), lang.L("menu.quit"))

@@ -93,10 +93,15 @@ type auditScreen struct {
 	hearingBox   *fyne.Container
 	hearingHead  *widget.Label
 	attach       *widget.Button // 証跡を添付: a file dialog; drops work too
-	newHearing   *widget.Button // hook for the hearing pass; disabled
+	newHearing   *widget.Button // 新しいヒアリング: the hearing form
 	detailScroll *container.Scroll
 
 	help *helpOverlay // the last shortcut overlay shown; for tests
+
+	hearing *hearingForm // the last hearing form opened; for tests
+	// statementText is the text of the hearing statements linked to each
+	// item, by item id, for the search; nil = stale.
+	statementText map[string]string
 
 	attaching *attachJob // the evidence import running; nil when none
 }
@@ -294,8 +299,8 @@ func (s *auditScreen) buildDetailPane() fyne.CanvasObject {
 	s.attach.Disable() // enabled with an item of an editable audit
 	s.hearingHead = heading("")
 	s.hearingBox = container.NewVBox()
-	s.newHearing = widget.NewButtonWithIcon(lang.L("workspace.hearing_pending"), theme.ContentAddIcon(), nil)
-	s.newHearing.Disable() // the hearing pass wires it (issue 3, part 5)
+	s.newHearing = widget.NewButtonWithIcon(lang.L("workspace.new_hearing"), theme.ContentAddIcon(), s.onNewHearing)
+	s.newHearing.Disable() // enabled with an item of an editable audit
 
 	body := container.NewVBox(
 		s.heading, s.section, s.status, s.lockedNote, s.lintBox,
@@ -403,6 +408,7 @@ func (s *auditScreen) onLoaded(st *workspace.AuditState, err error) {
 	s.state = st
 	s.back.EngagementID = st.Audit.EngagementID
 	s.hay = make([]string, len(st.Items))
+	s.statementText = nil
 	s.title.SetText(lang.L("workspace.title", map[string]any{"Audit": st.Audit.Title, "Kind": kindLabel(st.Audit.Kind)}))
 	s.groupItems()
 	s.fillFilters()
@@ -535,15 +541,15 @@ func (s *auditScreen) matches(i int, f itemFilter) bool {
 	return true
 }
 
-// haystack is the lower-cased text search looks in: the item's columns
-// and its result.
+// haystack is the lower-cased text search looks in: the item's columns,
+// its result and the hearing statements linked to it.
 func (s *auditScreen) haystack(i int) string {
 	if s.hay[i] == "" {
 		it := s.state.Items[i]
 		r := it.Result
 		s.hay[i] = strings.ToLower(strings.Join([]string{"no." + it.No, it.Section, it.Title, it.Criteria, it.Points,
 			it.Examples, it.HearingPurpose, it.GuidelineRef, it.Notes,
-			r.Observation, r.EvidenceSeen, r.Proposal, findingLabel(r.Finding)}, "\n"))
+			r.Observation, r.EvidenceSeen, r.Proposal, findingLabel(r.Finding), s.hearingText(it.ID)}, "\n"))
 	}
 	return s.hay[i]
 }
@@ -709,7 +715,7 @@ func (s *auditScreen) fillLints(no string) {
 }
 
 func (s *auditScreen) setEditable(on bool) {
-	for _, w := range []fyne.Disableable{s.rating, s.finding, s.observation, s.evidenceSeen, s.proposal, s.attach} {
+	for _, w := range []fyne.Disableable{s.rating, s.finding, s.observation, s.evidenceSeen, s.proposal, s.attach, s.newHearing} {
 		setEnabled(w, on)
 	}
 }

@@ -246,8 +246,8 @@ func TestWorkspaceOpensFromHomeAndReturns(t *testing.T) {
 	if s.attach.Disabled() {
 		t.Error("証跡を添付 disabled on an editable item")
 	}
-	if !s.newHearing.Disabled() {
-		t.Error("the hearing hook is enabled before it is wired")
+	if s.newHearing.Disabled() {
+		t.Error("新しいヒアリング disabled on an editable item")
 	}
 
 	test.Tap(s.backBtn)

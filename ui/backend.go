@@ -47,6 +47,9 @@ type Workspace interface {
 	// EvidenceImage returns the upright JPEG of a photo, the thumbnail
 	// when thumb is set; ok is false for evidence that is not a photo.
 	EvidenceImage(evidenceID string, thumb bool) (jpg []byte, width, height int, ok bool, err error)
+	// AddHearing records a hearing of an editable audit, its statements
+	// linked to the items they name; it returns the hearing's id.
+	AddHearing(auditID string, n workspace.NewHearing) (string, error)
 	// Lint runs the pre-export checks of the plan and report on an audit.
 	Lint(auditID string) ([]report.Finding, error)
 	// ExportDocument writes the audit plan or report as PDF or Word to

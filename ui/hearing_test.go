@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/workspace"
+)
+
+func TestHearingLinkedToTwoItems(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	id := demoDatacenterID(t, u)
+	s := openAuditAt(t, u, q, id, "")
+	first, second := s.state.Items[0], s.state.Items[len(s.state.Items)-1]
+	before := len(s.state.Hearings)
+
+	triggerShortcut(t, u, hearingShortcut)
+	f := s.hearing
+	if f == nil {
+		t.Fatal("Ctrl+H opened no hearing form")
+	}
+	if got := f.statements[0].items.Text; got != first.No {
+		t.Errorf("statement pre-linked to %q, want %q", got, first.No)
+	}
+	if got := f.auditors.Text; got != u.ws.Me().Name {
+		t.Errorf("auditors = %q, want the current user %q", got, u.ws.Me().Name)
+	}
+	if _, ok := parseHearingTime(f.date.Text, f.clock.Text); !ok {
+		t.Errorf("default date/time %q %q does not parse", f.date.Text, f.clock.Text)
+	}
+	f.date.SetText("2025/07/01")
+	f.clock.SetText("14:30")
+	test.Type(f.place, "本館 会議室")
+	test.Type(f.people[0].name, "山田 花子")
+	f.people[0].division.SetText("情報政策課")
+	f.people[0].role.SetText("係長")
+	test.Tap(f.addPerson)
+	f.people[1].role.SetText("担当者")
+	text := "バックアップ媒体はすいとう庫に保管している。\n月次で点検している。"
+	f.statements[0].text.SetText(text)
+	f.statements[0].items.SetText(f.statements[0].items.Text + ", " + second.No)
+	f.followUps.SetText("点検記録の保存期間は？\n\n鍵の管理者は？")
+	test.Tap(f.save)
+	q.settle(t)
+
+	if f.message.visible() {
+		t.Fatalf("form says %q", f.message.text())
+	}
+	st, err := u.ws.AuditState(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Hearings) != before+1 {
+		t.Fatalf("%d hearings stored, want %d", len(st.Hearings), before+1)
+	}
+	var h audit.Hearing
+	for _, x := range st.Hearings {
+		if len(x.Statements) == 1 && x.Statements[0].Text == text {
+			h = x
+		}
+	}
+	if h.ID == "" {
+		t.Fatalf("no stored hearing has the statement %q", text)
+	}
+	for _, no := range []string{first.No, second.No} {
+		it, _ := st.Item(no)
+		if !slices.Contains(it.Hearings, h.ID) {
+			t.Errorf("item %s lists hearings %v, not %s", no, it.Hearings, h.ID)
+		}
+	}
+	want := time.Date(2025, 7, 1, 14, 30, 0, 0, hearingJST)
+	if !h.At.Equal(want) || h.Place != "本館 会議室" || len(h.Interviewees) != 2 ||
+		h.Interviewees[0] != (audit.Interviewee{Name: "山田 花子", Division: "情報政策課", Role: "係長"}) ||
+		!slices.Equal(h.Auditors, []string{u.ws.Me().Name}) ||
+		!slices.Equal(h.FollowUps, []string{"点検記録の保存期間は？", "鍵の管理者は？"}) {
+		t.Errorf("stored %+v", h)
+	}
+
+	// The detail pane lists it at once, and the search finds both items
+	// by a word of the statement.
+	found := false
+	for _, txt := range visibleTexts(u) {
+		if strings.Contains(txt, "すいとう庫") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the new hearing is not shown in the detail pane")
+	}
+	test.Type(s.search, "すいとう庫")
+	if got := listedNos(s); !slices.Equal(got, []string{first.No, second.No}) {
+		t.Errorf("search lists %v, want [%s %s]", got, first.No, second.No)
+	}
+}
+
+func TestHearingNeedsInterviewee(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	id := demoDatacenterID(t, u)
+	s := openAuditAt(t, u, q, id, "")
+	before := len(s.state.Hearings)
+
+	test.Tap(s.newHearing)
+	f := s.hearing
+	if f == nil {
+		t.Fatal("新しいヒアリング opened no form")
+	}
+	test.Tap(f.people[0].remove)
+	if len(f.people) != 0 {
+		t.Fatalf("%d interviewee rows left", len(f.people))
+	}
+	f.statements[0].text.SetText("発言だけある。")
+	test.Tap(f.save)
+	q.settle(t)
+
+	if !f.message.visible() || !strings.Contains(f.message.text(), "必須項目を入力してください") {
+		t.Errorf("form message = %q, want the required-fields hint", f.message.text())
+	}
+	st, err := u.ws.AuditState(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Hearings) != before {
+		t.Errorf("%d hearings stored, want %d", len(st.Hearings), before)
+	}
+	// The workspace's own refusal reads the same.
+	if got := hearingErrorText(workspace.ErrInvalid); !strings.Contains(got, "必須項目") {
+		t.Errorf("ErrInvalid reads %q", got)
+	}
+}
+
+func TestSearchFindsHearingStatement(t *testing.T) {
+	store := newDemoStore(t)
+	u, q, _ := newWorkspaceApp(t, store)
+	id := demoDatacenterID(t, u)
+	st, err := u.ws.AuditState(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := st.Items[1]
+	if _, err := u.ws.AddHearing(id, workspace.NewHearing{At: time.Now(),
+		Interviewees: []audit.Interviewee{{Name: "佐藤", Role: "課長"}},
+		Statements:   []workspace.NewStatement{{Text: "入館証はかんりぼに記帳して貸し出す。", ItemNos: []string{target.No}}}}); err != nil {
+		t.Fatal(err)
+	}
+	s := openAuditAt(t, u, q, id, "")
+	test.Type(s.search, "かんりぼ")
+	if got := listedNos(s); !slices.Equal(got, []string{target.No}) {
+		t.Errorf("search lists %v, want [%s]", got, target.No)
+	}
+}
