@@ -16,7 +16,8 @@ type Config struct {
 	// Demo fills a workspace with a demo engagement and returns its id.
 	// Nil hides the demo offer.
 	Demo func(Workspace) (engagementID string, err error)
-	// Theme is applied to the app when set; Run sets NewTheme().
+	// Theme is applied to the app when set, with the look stored under
+	// ThemePref (light, dark or the system's); Run sets NewTheme().
 	Theme fyne.Theme
 	// Run runs slow work off the UI goroutine; nil means a goroutine and
 	// fyne.Do. Tests pass a Runner they can drain.
@@ -92,8 +93,13 @@ type App struct {
 	// folder); tests record it instead.
 	openURL func(*url.URL) error
 
-	// prefs holds the idle lock's setting (idleLockPref).
+	// fyneApp is the Fyne app: its settings take the theme.
+	fyneApp fyne.App
+	// prefs holds the settings: language (LanguagePref), look (ThemePref)
+	// and the idle lock's delay (idleLockPref).
 	prefs fyne.Preferences
+	// settings is the settings dialog open; nil when none.
+	settings *settingsDialog
 	// lastActive is when the user last typed, clicked or moved on; the
 	// idle lock counts from it.
 	lastActive time.Time
@@ -122,10 +128,11 @@ func New(a fyne.App, cfg Config) *App {
 	if err := UseLanguage(ChooseLanguage(a.Preferences())); err != nil {
 		log.Printf("ui: %v", err)
 	}
-	if cfg.Theme != nil {
-		a.Settings().SetTheme(cfg.Theme)
+	u := &App{cfg: cfg, fyneApp: a, prefs: a.Preferences()}
+	// The configured theme, with the look chosen in the settings.
+	if cfg.Theme != nil || themeMode(u.prefs) != ThemeSystem {
+		u.applyLook()
 	}
-	u := &App{cfg: cfg}
 	u.win = a.NewWindow(lang.L("app.title"))
 	u.files = dialogPicker{win: u.win}
 	u.openURL = a.OpenURL
@@ -138,7 +145,6 @@ func New(a fyne.App, cfg Config) *App {
 	})
 	u.win.SetMaster()
 	u.buildMenu()
-	u.prefs = a.Preferences()
 	u.startIdleLock()
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
 	if cfg.Store.Exists() {
@@ -170,13 +176,14 @@ func (a *App) buildMenu() {
 	})
 	a.lockItem.Shortcut = lockShortcut
 	quit := fyne.NewMenuItem(lang.L("menu.quit"), func() { a.win.Close() })
+	settings := fyne.NewMenuItem(lang.L("menu.settings"), a.showSettings)
 	// Keys typed while no field has the focus count as activity too.
 	a.win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { a.touch() })
 	a.win.Canvas().SetOnTypedRune(func(rune) { a.touch() })
 	quit.Shortcut = quitShortcut
 	quit.IsQuit = true
 	a.win.SetMainMenu(fyne.NewMainMenu(
-		fyne.NewMenu(lang.L("menu.file"), a.lockItem, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu(lang.L("menu.file"), settings, a.lockItem, fyne.NewMenuItemSeparator(), quit),
 		a.buildAuditMenu()))
 	a.enableAuditMenu(false)
 	a.win.Canvas().AddShortcut(quitShortcut, func(fyne.Shortcut) { a.win.Close() })

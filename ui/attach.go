@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -13,20 +14,21 @@ import (
 	"github.com/kansa-audit/kansa/internal/workspace"
 )
 
-// attachJob is an evidence import: files attached one at a time, off the
-// UI goroutine, to one item, with a progress dialog and Cancel.
+// attachJob is an evidence import: files attached to one item by one
+// workspace batch, off the UI goroutine (photos derived on up to two
+// cores, stored in order), with a progress dialog and Cancel.
 type attachJob struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	itemID string
 	itemNo string
 	paths  []string
-	next   int
+	next   int // files tried to the end
 	added  int
 	failed []string // what the user reads about each refused file
 	dialog *progressDialog
-	// working is closed when the file being imported is done; nil
-	// between files.
+	// working is closed when the batch has returned; nil once its
+	// results are taken.
 	working chan struct{}
 }
 
@@ -66,31 +68,56 @@ func (s *auditScreen) attachFiles(paths []string) {
 	s.message.clear()
 	s.busy.start()
 	j.dialog.show()
-	s.attachNext(j)
+	s.attachRun(j)
 }
 
-// attachNext imports the next file of j, or finishes.
-func (s *auditScreen) attachNext(j *attachJob) {
-	if j.next >= len(j.paths) || j.ctx.Err() != nil {
-		s.attachDone(j)
-		return
+// attachRun imports all files of j in one workspace batch and shows its
+// progress: the file being worked on, n of m.
+func (s *auditScreen) attachRun(j *attachJob) {
+	var (
+		mu   sync.Mutex
+		name string
+	)
+	show := progressTo(s.app.cfg.Do, func(done, total int) {
+		if s.attaching != j || done >= total {
+			return
+		}
+		mu.Lock()
+		file := name
+		mu.Unlock()
+		j.dialog.text.SetText(lang.L("attach.progress", map[string]any{"N": done + 1, "Total": total, "File": file}))
+		j.dialog.setProgress(done, total)
+	})
+	progress := func(done, total int, file string) {
+		mu.Lock()
+		name = file
+		mu.Unlock()
+		show(done, total)
 	}
-	path := j.paths[j.next]
-	j.dialog.text.SetText(lang.L("attach.progress", map[string]any{
-		"N": j.next + 1, "Total": len(j.paths), "File": filepath.Base(path)}))
-	j.dialog.setProgress(j.next, len(j.paths))
-	ws, auditID, no := s.ws, s.route.AuditID, j.itemNo
+	j.dialog.text.SetText(lang.L("attach.progress", map[string]any{"N": 1, "Total": len(j.paths), "File": filepath.Base(j.paths[0])}))
+	j.dialog.setProgress(0, len(j.paths))
+	ws, auditID, no, paths := s.ws, s.route.AuditID, j.itemNo, j.paths
 	working := make(chan struct{})
 	j.working = working
-	background(s.app.cfg.Run, func() (audit.Evidence, error) {
+	background(s.app.cfg.Run, func() ([]workspace.BatchResult, error) {
 		defer close(working)
-		return ws.AddEvidence(j.ctx, auditID, []string{no}, path, "")
-	}, func(ev audit.Evidence, err error) {
+		return ws.AddEvidenceBatch(j.ctx, auditID, []string{no}, paths, progress)
+	}, func(res []workspace.BatchResult, err error) {
 		j.working = nil
-		s.attachResult(j, path, ev, err)
-		if s.attaching == j {
-			s.attachNext(j)
+		if s.attaching != j {
+			return // stopped: the workspace may be closed
 		}
+		if len(res) == 0 && err != nil && !errors.Is(err, context.Canceled) {
+			// The batch could not start (item gone, audit locked): every
+			// file failed for the same reason.
+			for _, p := range paths {
+				s.attachResult(j, p, audit.Evidence{}, err)
+			}
+		}
+		for _, r := range res {
+			s.attachResult(j, r.Path, r.Evidence, r.Err)
+		}
+		s.attachDone(j)
 	})
 }
 
@@ -158,15 +185,15 @@ func (s *auditScreen) attachDone(j *attachJob) {
 // workRunning reports an evidence import; the idle lock waits for it.
 func (s *auditScreen) workRunning() bool { return s.attaching != nil }
 
-// cancelAttach stops an import after the file being imported.
+// cancelAttach stops an import after the file being stored.
 func (s *auditScreen) cancelAttach() {
 	if j := s.attaching; j != nil {
 		j.cancel()
 	}
 }
 
-// stopAttach cancels an import and waits for the file being imported, so
-// that the workspace can be closed under it.
+// stopAttach cancels an import and waits for the batch to return, so that
+// the workspace can be closed under it.
 func (s *auditScreen) stopAttach() {
 	j := s.attaching
 	if j == nil {

@@ -3,9 +3,11 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
@@ -104,6 +106,8 @@ type auditScreen struct {
 	statementText map[string]string
 
 	attaching *attachJob // the evidence import running; nil when none
+
+	viewer *evidenceViewer // the evidence viewer open; nil when none
 }
 
 // sectionGroup is the items of one section, in checksheet order.
@@ -953,7 +957,8 @@ func (s *auditScreen) onConflictChosen(field, v string) {
 }
 
 // fillEvidence lists the current item's evidence: thumbnail, file name,
-// caption and short hash. Thumbnails load off the UI goroutine.
+// caption and short hash. Thumbnails load off the UI goroutine. Clicking
+// a row opens the evidence viewer on it.
 func (s *auditScreen) fillEvidence() {
 	it := &s.state.Items[s.current]
 	s.evidenceHead.SetText(lang.L("workspace.evidence", map[string]any{"Count": len(it.Evidence)}))
@@ -963,8 +968,11 @@ func (s *auditScreen) fillEvidence() {
 		s.evidenceBox.Objects[0].(*widget.Label).SetText(lang.L("workspace.no_evidence"))
 	}
 	var missing []string
-	for _, ev := range it.Evidence {
-		s.evidenceBox.Add(s.evidenceRow(ev))
+	for i, ev := range it.Evidence {
+		// A transparent tap area over the row opens the viewer.
+		tap := newTapRow(canvas.NewRectangle(color.Transparent), s.openEvidence, s.openEvidence)
+		tap.index = i
+		s.evidenceBox.Add(container.NewStack(s.evidenceRow(ev), tap))
 		if _, ok := s.thumbs[ev.ID]; !ok && !s.loading[ev.ID] && ev.Kind == audit.EvidencePhoto {
 			missing = append(missing, ev.ID)
 			s.loading[ev.ID] = true

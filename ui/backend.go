@@ -44,6 +44,14 @@ type Workspace interface {
 	// AddEvidence seals the file at path and links it to the items
 	// itemNos; a refused photo's error wraps workspace.ErrBadPhoto.
 	AddEvidence(ctx context.Context, auditID string, itemNos []string, path, caption string) (audit.Evidence, error)
+	// AddEvidenceBatch imports files as evidence of the items itemNos,
+	// photos derived on up to two cores, stored in the order given, each
+	// file its own transaction. Results are in file order; a refused
+	// photo's Err wraps workspace.ErrBadPhoto and the others still import.
+	// progress is called off the UI goroutine with the files finished and
+	// the name of the file being worked on. Cancelling ctx stops the
+	// files not yet stored (their Err is the context's).
+	AddEvidenceBatch(ctx context.Context, auditID string, itemNos []string, paths []string, progress func(done, total int, name string)) ([]workspace.BatchResult, error)
 	// EvidenceImage returns the upright JPEG of a photo, the thumbnail
 	// when thumb is set; ok is false for evidence that is not a photo.
 	EvidenceImage(evidenceID string, thumb bool) (jpg []byte, width, height int, ok bool, err error)

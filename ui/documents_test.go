@@ -79,7 +79,7 @@ func TestExportButtonNeedsAnAudit(t *testing.T) {
 	if home.exportDocuments.Disabled() {
 		t.Error("報告書・計画書の出力 disabled with an audit selected")
 	}
-	if got, want := home.exportDocuments.Text, "報告書・計画書の出力"; got != want {
+	if got, want := home.exportDocuments.Text, "報告書・計画書"; got != want {
 		t.Errorf("button = %q, want %q", got, want)
 	}
 }

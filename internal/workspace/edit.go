@@ -207,24 +207,25 @@ var ErrBadPhoto = errors.New("photo refused")
 //
 // The blobs are written and verified before the record that refers to
 // them, so a crash leaves at worst unreferenced blobs, never a record
-// without its file.
+// without its file. AddEvidenceBatch does the same for many files.
 func (w *Workspace) AddEvidence(ctx context.Context, auditID string, itemNos []string, path, caption string) (audit.Evidence, error) {
-	name := filepath.Base(path)
-	f, err := os.Open(path)
+	itemIDs, err := w.resolveItems(auditID, itemNos)
 	if err != nil {
-		return audit.Evidence{}, fmt.Errorf("open evidence file %s: %w", name, err)
+		return audit.Evidence{}, err
 	}
-	defer f.Close()
-	fi, err := f.Stat()
+	p, err := prepareEvidence(path)
 	if err != nil {
-		return audit.Evidence{}, fmt.Errorf("open evidence file %s: %w", name, err)
+		return audit.Evidence{}, err
 	}
-	if fi.IsDir() {
-		return audit.Evidence{}, fmt.Errorf("%w: %s is a folder, not a file", ErrInvalid, path)
-	}
-	// Resolve the items first so a typo fails before any work is done.
+	defer p.close()
+	return w.commitEvidence(ctx, auditID, itemIDs, p, caption)
+}
+
+// resolveItems checks that the audit is editable and finds the ids of the
+// items numbered itemNos, so that a typo fails before any work is done.
+func (w *Workspace) resolveItems(auditID string, itemNos []string) ([]string, error) {
 	var itemIDs []string
-	err = w.st.View(func(tx *bolt.Tx) error {
+	err := w.st.View(func(tx *bolt.Tx) error {
 		if err := editableAudit(tx, auditID); err != nil {
 			return err
 		}
@@ -237,47 +238,101 @@ func (w *Workspace) AddEvidence(ctx context.Context, auditID string, itemNos []s
 		}
 		return nil
 	})
-	if err != nil {
-		return audit.Evidence{}, err
+	return itemIDs, err
+}
+
+// preparedEvidence is an evidence file made ready to store: a photo read
+// into memory and derived, or a document kept open to be streamed. It is
+// made without touching the workspace, so that several files can be
+// prepared at once.
+type preparedEvidence struct {
+	name    string
+	kind    audit.EvidenceKind
+	file    *os.File // a document, streamed into the blob store; nil for a photo
+	data    []byte   // a photo's original bytes
+	derived *blob.Derived
+}
+
+// close releases the file of a prepared document.
+func (p *preparedEvidence) close() {
+	if p != nil && p.file != nil {
+		p.file.Close()
+		p.file = nil
 	}
+}
+
+// prepareEvidence opens the file at path and, for a photo, reads it and
+// makes its derived images (the CPU-heavy part of an import). A refused
+// photo's error wraps ErrBadPhoto and names the file.
+func prepareEvidence(path string) (*preparedEvidence, error) {
+	name := filepath.Base(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open evidence file %s: %w", name, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open evidence file %s: %w", name, err)
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%w: %s is a folder, not a file", ErrInvalid, path)
+	}
+	p := &preparedEvidence{name: name, kind: audit.KindForFile(name)}
+	if p.kind != audit.EvidencePhoto {
+		p.file = f
+		return p, nil
+	}
+	defer f.Close()
+	if fi.Size() > MaxPhotoBytes {
+		return nil, fmt.Errorf("%w: %s is %d MB; a photo may be at most %d MB", ErrBadPhoto, name, fi.Size()>>20, MaxPhotoBytes>>20)
+	}
+	// Read into a buffer of the file's size: no regrowth, no garbage.
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxPhotoBytes+1)); err != nil {
+		return nil, fmt.Errorf("read evidence file %s: %w", name, err)
+	}
+	if buf.Len() > MaxPhotoBytes {
+		return nil, fmt.Errorf("%w: %s is over %d MB", ErrBadPhoto, name, MaxPhotoBytes>>20)
+	}
+	p.data = buf.Bytes()
+	if p.derived, err = blob.Derive(p.data); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadPhoto, name, err)
+	}
+	return p, nil
+}
+
+// commitEvidence stores a prepared file: its blobs, written and verified,
+// then its record in one durable transaction.
+func (w *Workspace) commitEvidence(ctx context.Context, auditID string, itemIDs []string, p *preparedEvidence, caption string) (audit.Evidence, error) {
 	ev := evidenceRecord{Evidence: audit.Evidence{
-		Kind: audit.KindForFile(name), FileName: name,
+		Kind: p.kind, FileName: p.name,
 		CapturedAt: w.now().UTC().Truncate(time.Second), CapturedBy: w.Me().Name,
 		Caption: strings.TrimSpace(caption), Items: itemIDs,
 	}}
-	var src io.Reader = f
-	var derived *blob.Derived
-	if ev.Kind == audit.EvidencePhoto {
-		if fi.Size() > MaxPhotoBytes {
-			return audit.Evidence{}, fmt.Errorf("%w: %s is %d MB; a photo may be at most %d MB", ErrBadPhoto, name, fi.Size()>>20, MaxPhotoBytes>>20)
+	var src io.Reader = p.file
+	if p.derived != nil {
+		if !p.derived.TakenAt.IsZero() {
+			ev.CapturedAt = p.derived.TakenAt.UTC()
 		}
-		data, err := io.ReadAll(f)
-		if err != nil {
-			return audit.Evidence{}, fmt.Errorf("read evidence file %s: %w", name, err)
-		}
-		if derived, err = blob.Derive(data); err != nil {
-			return audit.Evidence{}, fmt.Errorf("%w: %s: %w", ErrBadPhoto, name, err)
-		}
-		if !derived.TakenAt.IsZero() {
-			ev.CapturedAt = derived.TakenAt.UTC()
-		}
-		src = bytes.NewReader(data)
+		src = bytes.NewReader(p.data)
 	}
 	ref, err := w.blobs.Put(ctx, src)
 	if err != nil {
-		return audit.Evidence{}, fmt.Errorf("store evidence %s: %w", name, err)
+		return audit.Evidence{}, fmt.Errorf("store evidence %s: %w", p.name, err)
 	}
 	ev.Blob, ev.Size, ev.SHA256 = ref.Name, ref.Size, ref.SHA256
-	if derived != nil {
-		rep, err := w.blobs.Put(ctx, bytes.NewReader(derived.Report))
+	if d := p.derived; d != nil {
+		rep, err := w.blobs.Put(ctx, bytes.NewReader(d.Report))
 		if err != nil {
-			return audit.Evidence{}, fmt.Errorf("store report copy of %s: %w", name, err)
+			return audit.Evidence{}, fmt.Errorf("store report copy of %s: %w", p.name, err)
 		}
-		th, err := w.blobs.Put(ctx, bytes.NewReader(derived.Thumb))
+		th, err := w.blobs.Put(ctx, bytes.NewReader(d.Thumb))
 		if err != nil {
-			return audit.Evidence{}, fmt.Errorf("store thumbnail of %s: %w", name, err)
+			return audit.Evidence{}, fmt.Errorf("store thumbnail of %s: %w", p.name, err)
 		}
-		ev.Report, ev.Thumb, ev.Width, ev.Height = &rep, &th, derived.Width, derived.Height
+		ev.Report, ev.Thumb, ev.Width, ev.Height = &rep, &th, d.Width, d.Height
 	}
 	if err := ev.Validate(); err != nil {
 		return audit.Evidence{}, err
@@ -290,7 +345,7 @@ func (w *Workspace) AddEvidence(ctx context.Context, auditID string, itemNos []s
 		return create(tx, ev.ID, TypeEvidence, auditID, ev)
 	})
 	if err != nil {
-		return audit.Evidence{}, fmt.Errorf("record evidence %s: %w", name, err)
+		return audit.Evidence{}, fmt.Errorf("record evidence %s: %w", p.name, err)
 	}
 	ev.AuditID = auditID
 	return ev.Evidence, nil

@@ -32,7 +32,7 @@ func mustWorkspace(tb testing.TB) *Workspace {
 	return w
 }
 
-func mustAudit(t *testing.T, w *Workspace, tmpl string) (eng, aud string) {
+func mustAudit(t testing.TB, w *Workspace, tmpl string) (eng, aud string) {
 	t.Helper()
 	eng, err := w.CreateEngagement(audit.Engagement{Title: "令和8年度 情報セキュリティ監査", Client: "世田谷区", FiscalYear: 2026})
 	if err != nil {
@@ -142,6 +142,10 @@ func TestAddItemRejectsDuplicateNumber(t *testing.T) {
 
 func TestEvidenceAndHearing(t *testing.T) {
 	w := mustWorkspace(t)
+	// A clock a second apart per reading: evidence captured in the same
+	// second would be listed in id order, which is random.
+	clock := time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC)
+	w.now = func() time.Time { clock = clock.Add(time.Second); return clock }
 	_, aud := mustAudit(t, w, "datacenter")
 	path := filepath.Join(t.TempDir(), "photo.jpg")
 	content := testJPEG(t, 2400, 1600)
