@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/jpcal"
 	"github.com/kansa-audit/kansa/internal/report"
 	"github.com/kansa-audit/kansa/internal/workspace"
 )
@@ -1007,7 +1008,7 @@ func (s *auditScreen) evidenceRow(ev audit.Evidence) fyne.CanvasObject {
 	}
 	meta := caption()
 	meta.SetText(lang.L("workspace.evidence_meta", map[string]any{
-		"Hash": ev.ShortHash(), "At": ev.CapturedAt.Local().Format("2006/01/02 15:04"), "By": ev.CapturedBy}))
+		"Hash": ev.ShortHash(), "At": ev.CapturedAt.In(jpcal.JST).Format("2006/01/02 15:04"), "By": ev.CapturedBy}))
 	lines.Add(meta)
 	return container.NewBorder(nil, nil, container.New(layout.NewGridWrapLayout(fyne.NewSquareSize(thumbSize)), icon), nil, lines)
 }
@@ -1079,7 +1080,7 @@ func hearingRow(h audit.Hearing, itemID string) fyne.CanvasObject {
 		people = append(people, who)
 	}
 	head := widget.NewLabelWithStyle(lang.L("workspace.hearing_line", map[string]any{
-		"At": h.At.Local().Format("2006/01/02 15:04"), "Place": h.Place,
+		"At": h.At.In(jpcal.JST).Format("2006/01/02 15:04"), "Place": h.Place,
 		"People": strings.Join(people, lang.L("list.separator"))}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(head)
