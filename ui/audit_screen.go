@@ -652,7 +652,7 @@ func (s *auditScreen) fillDetail() {
 		s.status.Show()
 	}
 	for _, c := range s.columns {
-		v := strings.TrimSpace(columnValue(it.Item, c.col))
+		v := strings.TrimSpace(it.Item.Text(c.col))
 		if v == "" || !s.kindShows(c.col) {
 			c.box.Hide()
 			continue
@@ -683,25 +683,6 @@ func (s *auditScreen) kindShows(c audit.Column) bool {
 		}
 	}
 	return false
-}
-
-// columnValue is an item's text in column c.
-func columnValue(it audit.Item, c audit.Column) string {
-	switch c {
-	case audit.ColCriteria:
-		return it.Criteria
-	case audit.ColPoints:
-		return it.Points
-	case audit.ColExamples:
-		return it.Examples
-	case audit.ColHearingPurpose:
-		return it.HearingPurpose
-	case audit.ColGuidelineRef:
-		return it.GuidelineRef
-	case audit.ColNotes:
-		return it.Notes
-	}
-	return ""
 }
 
 // fillLints shows the pre-export checks that sent the user here about

@@ -294,3 +294,23 @@ func TestParseImprovementStatus(t *testing.T) {
 		t.Error("label")
 	}
 }
+
+func TestItemFieldCoversEveryColumn(t *testing.T) {
+	it := Item{No: "1", Section: "s", Title: "t", Criteria: "c", Points: "p", Examples: "e", HearingPurpose: "h", GuidelineRef: "g", Notes: "n"}
+	want := map[Column]string{ColNo: "1", ColSection: "s", ColTitle: "t", ColCriteria: "c", ColPoints: "p",
+		ColExamples: "e", ColHearingPurpose: "h", ColGuidelineRef: "g", ColNotes: "n"}
+	for _, k := range Kinds {
+		for _, c := range k.Columns() {
+			if got := it.Text(c); got != want[c] {
+				t.Errorf("Text(%s) = %q; want %q", c, got, want[c])
+			}
+		}
+	}
+	*it.Field(ColCriteria) = "changed"
+	if it.Criteria != "changed" {
+		t.Error("Field does not point into the item")
+	}
+	if it.Field("rating") != nil || it.Text("rating") != "" {
+		t.Error("an unknown column has a field")
+	}
+}

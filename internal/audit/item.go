@@ -23,6 +23,41 @@ type Item struct {
 	Origin         string `json:"origin,omitempty"`          // follow-up: the earlier finding this item re-checks
 }
 
+// Field returns the item's field for a checksheet column, or nil for a
+// column items do not have. Importers write through it; exporters and
+// screens read it.
+func (it *Item) Field(c Column) *string {
+	switch c {
+	case ColNo:
+		return &it.No
+	case ColSection:
+		return &it.Section
+	case ColTitle:
+		return &it.Title
+	case ColCriteria:
+		return &it.Criteria
+	case ColPoints:
+		return &it.Points
+	case ColExamples:
+		return &it.Examples
+	case ColHearingPurpose:
+		return &it.HearingPurpose
+	case ColGuidelineRef:
+		return &it.GuidelineRef
+	case ColNotes:
+		return &it.Notes
+	}
+	return nil
+}
+
+// Text is the item's text in column c ("" for a column items lack).
+func (it Item) Text(c Column) string {
+	if p := it.Field(c); p != nil {
+		return *p
+	}
+	return ""
+}
+
 // Validate checks the item's number and title.
 func (it Item) Validate() error {
 	if NormalizeNo(it.No) == "" {

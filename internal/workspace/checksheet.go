@@ -38,17 +38,11 @@ func (d *ChecksheetDiff) Empty() bool { return len(d.Added) == 0 && len(d.Change
 // checksheetFields are the item fields a checksheet carries, by JSON name.
 var checksheetFields = []struct {
 	name string
-	get  func(*audit.Item) *string
+	col  audit.Column
 }{
-	{"no", func(i *audit.Item) *string { return &i.No }},
-	{"section", func(i *audit.Item) *string { return &i.Section }},
-	{"title", func(i *audit.Item) *string { return &i.Title }},
-	{"criteria", func(i *audit.Item) *string { return &i.Criteria }},
-	{"points", func(i *audit.Item) *string { return &i.Points }},
-	{"examples", func(i *audit.Item) *string { return &i.Examples }},
-	{"hearing_purpose", func(i *audit.Item) *string { return &i.HearingPurpose }},
-	{"guideline_ref", func(i *audit.Item) *string { return &i.GuidelineRef }},
-	{"notes", func(i *audit.Item) *string { return &i.Notes }},
+	{"no", audit.ColNo}, {"section", audit.ColSection}, {"title", audit.ColTitle},
+	{"criteria", audit.ColCriteria}, {"points", audit.ColPoints}, {"examples", audit.ColExamples},
+	{"hearing_purpose", audit.ColHearingPurpose}, {"guideline_ref", audit.ColGuidelineRef}, {"notes", audit.ColNotes},
 }
 
 func normTitle(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -93,7 +87,7 @@ func diffChecksheet(existing []ItemState, sheet []audit.Item) *ChecksheetDiff {
 		old := existing[ei].Item
 		var fields []string
 		for _, f := range checksheetFields {
-			if *f.get(&old) != *f.get(&s) {
+			if old.Text(f.col) != s.Text(f.col) {
 				fields = append(fields, f.name)
 			}
 		}
@@ -161,7 +155,7 @@ func (w *Workspace) ApplyChecksheet(auditID string, items []audit.Item) (*Checks
 			for _, f := range checksheetFields {
 				for _, name := range c.Fields {
 					if name == f.name {
-						if _, _, err := tx.Write(c.ID, name, *f.get(&c.New)); err != nil {
+						if _, _, err := tx.Write(c.ID, name, c.New.Text(f.col)); err != nil {
 							return err
 						}
 					}

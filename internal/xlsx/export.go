@@ -110,31 +110,6 @@ func ExportColumnHeader(k audit.Kind, c audit.Column) string {
 	return string(c)
 }
 
-// exportItemField is the item's text for a checksheet column.
-func exportItemField(it audit.Item, c audit.Column) string {
-	switch c {
-	case audit.ColNo:
-		return it.No
-	case audit.ColSection:
-		return it.Section
-	case audit.ColTitle:
-		return it.Title
-	case audit.ColCriteria:
-		return it.Criteria
-	case audit.ColPoints:
-		return it.Points
-	case audit.ColExamples:
-		return it.Examples
-	case audit.ColHearingPurpose:
-		return it.HearingPurpose
-	case audit.ColGuidelineRef:
-		return it.GuidelineRef
-	case audit.ColNotes:
-		return it.Notes
-	}
-	return ""
-}
-
 // exportColumnWidth is the width (in Excel character units) of a checksheet
 // column; the sum over a sheet decides how far fit-to-width must shrink.
 func exportColumnWidth(c audit.Column) float64 {

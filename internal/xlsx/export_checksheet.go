@@ -108,7 +108,7 @@ func writeChecksheet(ctx context.Context, w io.Writer, a ExportAudit, progress f
 			if c == audit.ColNo {
 				row[j] = exportNo(it.No)
 			} else {
-				row[j] = exportText(exportItemField(it.Item, c))
+				row[j] = exportText(it.Item.Text(c))
 			}
 		}
 		r := it.Result

@@ -41,7 +41,7 @@ func TestImportRoundTrip(t *testing.T) {
 				}
 				for _, c := range readTextCols {
 					if !cols[c] {
-						*readField(&it, c) = ""
+						*it.Field(c) = ""
 					}
 				}
 				want = append(want, it)

@@ -304,31 +304,6 @@ func readValidNo(no string) bool {
 	return digit
 }
 
-// readField is the item's field for a column.
-func readField(it *audit.Item, c audit.Column) *string {
-	switch c {
-	case audit.ColNo:
-		return &it.No
-	case audit.ColSection:
-		return &it.Section
-	case audit.ColTitle:
-		return &it.Title
-	case audit.ColCriteria:
-		return &it.Criteria
-	case audit.ColPoints:
-		return &it.Points
-	case audit.ColExamples:
-		return &it.Examples
-	case audit.ColHearingPurpose:
-		return &it.HearingPurpose
-	case audit.ColGuidelineRef:
-		return &it.GuidelineRef
-	case audit.ColNotes:
-		return &it.Notes
-	}
-	return nil
-}
-
 // readActive is a merged range covering the current row in one mapped
 // column.
 type readActive struct {
@@ -599,7 +574,7 @@ func (s *readState) row(r readRow) {
 			if vw.v == "" || vw.above {
 				continue
 			}
-			p := readField(it, c)
+			p := it.Field(c)
 			if *p == "" {
 				*p = vw.v
 			} else {
@@ -632,7 +607,7 @@ func (s *readState) item(r readRow, no string, view []readView) {
 		return
 	}
 	for _, c := range readTextCols[1:] {
-		*readField(&it, c) = get(c)
+		*it.Field(c) = get(c)
 	}
 	if sec := strings.TrimSpace(get(audit.ColSection)); sec != "" {
 		s.section = sec
