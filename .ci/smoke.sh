@@ -6,7 +6,6 @@ set -euo pipefail
 bin=${1:-bin/kansa}
 shot=${2:-bin/smoke.png}
 tmp=$(mktemp -d)
-display=:$((90 + RANDOM % 9))
 cleanup() {
   [ -n "${app:-}" ] && kill "$app" 2>/dev/null || true
   [ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null || true
@@ -14,9 +13,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+# Without a display (or OpenGL) kansa must say so plainly and exit non-zero.
+if out=$(DISPLAY=:1999 KANSA_STORE="$tmp/none" "$bin" 2>&1); then
+  echo "smoke: kansa started without a display"; exit 1
+fi
+echo "$out" | grep -q "needs a display with OpenGL" || { echo "smoke: no clear message without a display:"; echo "$out"; exit 1; }
+echo "smoke: without a display: clear message, non-zero exit"
+
+# Let Xvfb pick a free display and tell us which (another X server, or a
+# stale lock file, may hold any fixed number).
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
 xvfb=$!
-for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+[ -s "$tmp/display" ] || { echo "smoke: Xvfb did not start"; cat "$tmp/xvfb.log"; exit 1; }
+display=":$(tr -d '[:space:]' <"$tmp/display")"
+xdpyinfo -display "$display" >/dev/null 2>&1 || { echo "smoke: display $display does not answer"; exit 1; }
 export DISPLAY=$display
 
 KANSA_STORE="$tmp/store" "$bin" >"$tmp/log" 2>&1 &

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"os"
 
 	"fyne.io/fyne/v2/app"
 
@@ -37,6 +38,17 @@ func main() {
 		}
 		dir = d
 	}
+	// Without a display or OpenGL (some VMs, Remote Desktop) the window
+	// driver panics while creating the first window; say so plainly
+	// instead of leaving a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(os.Stderr, "kansa: the window could not be opened: %v\n"+
+				"Kansa needs a display with OpenGL 2.1. On a virtual machine or Remote Desktop, enable 3D acceleration\n"+
+				"or use a software OpenGL driver; the command line (kansactl) works without one.\n", r)
+			os.Exit(1)
+		}
+	}()
 	ui.Run(app.NewWithID(appID), ui.Config{
 		Store: ui.DirStore{Dir: dir},
 		Demo:  demo,
