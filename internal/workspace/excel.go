@@ -125,8 +125,6 @@ func (w *Workspace) ImportChecksheet(ctx context.Context, auditID, path string, 
 	return out, err
 }
 
-// Columns lists the checksheet columns of an audit kind, for the preview.
-func Columns(k audit.Kind) []audit.Column { return k.Columns() }
 
 // Aliases so the GUI can show an import preview without importing the
 // Excel adapter itself.
