@@ -125,7 +125,6 @@ func (w *Workspace) ImportChecksheet(ctx context.Context, auditID, path string, 
 	return out, err
 }
 
-
 // Aliases so the GUI can show an import preview without importing the
 // Excel adapter itself.
 type (
