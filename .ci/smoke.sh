@@ -20,27 +20,41 @@ fi
 echo "$out" | grep -q "needs a display with OpenGL" || { echo "smoke: no clear message without a display:"; echo "$out"; exit 1; }
 echo "smoke: without a display: clear message, non-zero exit"
 
-# Let Xvfb pick a free display and tell us which (another X server, or a
-# stale lock file, may hold any fixed number).
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
-xvfb=$!
-for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
-[ -s "$tmp/display" ] || { echo "smoke: Xvfb did not start"; cat "$tmp/xvfb.log"; exit 1; }
-display=":$(tr -d '[:space:]' <"$tmp/display")"
-xdpyinfo -display "$display" >/dev/null 2>&1 || { echo "smoke: display $display does not answer"; exit 1; }
-export DISPLAY=$display
-
-KANSA_STORE="$tmp/store" "$bin" >"$tmp/log" 2>&1 &
-app=$!
+# Start Xvfb on a display nobody holds (no lock file, no socket), start
+# kansa on it and wait for its window. A display that turns out unusable
+# (another server, a stale socket) is given up and the next one tried.
+start_x() {
+  local n
+  for n in $(seq "$1" 140); do
+    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
+    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+    xvfb=$!
+    for _ in $(seq 50); do xdpyinfo -display ":$n" >/dev/null 2>&1 && { display=":$n"; return 0; }; sleep 0.1; done
+    kill "$xvfb" 2>/dev/null || true
+  done
+  return 1
+}
 
 win=""
-for _ in $(seq 100); do
-  win=$(xdotool search --name Kansa 2>/dev/null | head -n1 || true)
+next=$((90 + RANDOM % 20))
+for attempt in 1 2 3; do
+  start_x "$next" || { echo "smoke: no X display could be started"; cat "$tmp/xvfb.log"; exit 1; }
+  export DISPLAY=$display
+  KANSA_STORE="$tmp/store" "$bin" >"$tmp/log" 2>&1 &
+  app=$!
+  for _ in $(seq 100); do
+    win=$(xdotool search --name Kansa 2>/dev/null | head -n1 || true)
+    [ -n "$win" ] && break
+    kill -0 "$app" 2>/dev/null || break
+    sleep 0.2
+  done
   [ -n "$win" ] && break
-  kill -0 "$app" 2>/dev/null || { echo "smoke: kansa exited before showing a window"; cat "$tmp/log"; exit 1; }
-  sleep 0.2
+  echo "smoke: attempt $attempt on $display: no window"; cat "$tmp/log"
+  kill "$app" 2>/dev/null || true; app=""
+  kill "$xvfb" 2>/dev/null || true; xvfb=""
+  next=$((${display#:} + 1))
 done
-[ -n "$win" ] || { echo "smoke: no window named Kansa within 20 s"; cat "$tmp/log"; exit 1; }
+[ -n "$win" ] || { echo "smoke: kansa showed no window in 3 attempts"; exit 1; }
 echo "smoke: found window $win: $(xdotool getwindowname "$win")"
 sleep 1
 import -display "$display" -window root "$shot" && echo "smoke: screenshot $shot"
