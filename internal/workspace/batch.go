@@ -20,12 +20,13 @@ type BatchResult struct {
 }
 
 // AddEvidenceBatch imports the files at paths as evidence of the items
-// itemNos, exactly as AddEvidence does each of them, but using up to two
-// cores: photos are read and derived by min(2, GOMAXPROCS) workers, at
-// most one photo per worker decoded at a time, while the files are stored
-// and recorded in the order given, each in its own durable transaction
-// after its blobs are verified. A file that fails is reported in its
-// result and the others still import.
+// itemNos, exactly as AddEvidence does each of them, but on every core:
+// photos are read, derived, sealed and written by GOMAXPROCS+1 workers
+// (at most 3; the extra one keeps the cores busy while another waits on
+// fsync), one photo per worker at a time, while the files are recorded in
+// the order given, each in its own durable transaction after its blobs are
+// verified. A file that fails is reported in its result and the others
+// still import.
 //
 // progress, when not nil, is called on the calling goroutine before each
 // file is stored, with the number of files finished, the total, and the
@@ -55,15 +56,14 @@ func (w *Workspace) AddEvidenceBatch(ctx context.Context, auditID string, itemNo
 	}
 
 	type prepared struct {
-		p   *preparedEvidence
+		ev  evidenceRecord
 		err error
 	}
-	workers := min(2, runtime.GOMAXPROCS(0), len(paths))
+	workers := min(3, runtime.GOMAXPROCS(0)+1, len(paths))
 	// Each file has a slot of its own, buffered so a worker never waits
 	// for the writer. The window bounds the files dispatched but not yet
-	// stored: each worker may derive one photo while the writer stores
-	// the one before, so at most workers decoded photos and workers+1
-	// photos' bytes are in memory at a time.
+	// recorded, so at most workers photos are in memory at a time and the
+	// writer never falls far behind.
 	slots := make([]chan prepared, len(paths))
 	for i := range slots {
 		slots[i] = make(chan prepared, 1)
@@ -100,8 +100,13 @@ func (w *Workspace) AddEvidenceBatch(ctx context.Context, auditID string, itemNo
 					slots[i] <- prepared{err: err}
 					continue
 				}
+				var ev evidenceRecord
 				p, err := prepareEvidence(paths[i])
-				slots[i] <- prepared{p, err}
+				if err == nil {
+					ev, err = w.storeEvidence(stop, p, "")
+					p.close()
+				}
+				slots[i] <- prepared{ev, err}
 			}
 		}()
 	}
@@ -115,12 +120,10 @@ func (w *Workspace) AddEvidenceBatch(ctx context.Context, auditID string, itemNo
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
-			r.p.close()
 			break
 		}
 		if r.err == nil {
-			results[i].Evidence, r.err = w.commitEvidence(ctx, auditID, itemIDs, r.p, "")
-			r.p.close()
+			results[i].Evidence, r.err = w.recordEvidence(auditID, itemIDs, r.ev)
 		}
 		results[i].Err = r.err
 		<-window
@@ -128,13 +131,8 @@ func (w *Workspace) AddEvidenceBatch(ctx context.Context, auditID string, itemNo
 	}
 	cancel()
 	wg.Wait()
-	// Release what the workers prepared for files not stored.
+	// Blobs the workers stored for files not recorded stay unreferenced.
 	for i := done; i < len(paths); i++ {
-		select {
-		case r := <-slots[i]:
-			r.p.close()
-		default:
-		}
 		results[i].Err = ctx.Err()
 	}
 	if err := ctx.Err(); err != nil && done < len(paths) {

@@ -306,10 +306,21 @@ func prepareEvidence(path string) (*preparedEvidence, error) {
 // commitEvidence stores a prepared file: its blobs, written and verified,
 // then its record in one durable transaction.
 func (w *Workspace) commitEvidence(ctx context.Context, auditID string, itemIDs []string, p *preparedEvidence, caption string) (audit.Evidence, error) {
+	ev, err := w.storeEvidence(ctx, p, caption)
+	if err != nil {
+		return audit.Evidence{}, err
+	}
+	return w.recordEvidence(auditID, itemIDs, ev)
+}
+
+// storeEvidence seals a prepared file's original and, for a photo, its
+// report copy and thumbnail into the blob store, each verified by reading
+// it back. It touches no transaction, so several files can be stored at
+// once; a blob stored for a file that is never recorded is unreferenced,
+// never a record without its file.
+func (w *Workspace) storeEvidence(ctx context.Context, p *preparedEvidence, caption string) (evidenceRecord, error) {
 	ev := evidenceRecord{Evidence: audit.Evidence{
-		Kind: p.kind, FileName: p.name,
-		CapturedAt: w.now().UTC().Truncate(time.Second), CapturedBy: w.Me().Name,
-		Caption: strings.TrimSpace(caption), Items: itemIDs,
+		Kind: p.kind, FileName: p.name, Caption: strings.TrimSpace(caption),
 	}}
 	var src io.Reader = p.file
 	if p.derived != nil {
@@ -320,32 +331,42 @@ func (w *Workspace) commitEvidence(ctx context.Context, auditID string, itemIDs 
 	}
 	ref, err := w.blobs.Put(ctx, src)
 	if err != nil {
-		return audit.Evidence{}, fmt.Errorf("store evidence %s: %w", p.name, err)
+		return ev, fmt.Errorf("store evidence %s: %w", p.name, err)
 	}
 	ev.Blob, ev.Size, ev.SHA256 = ref.Name, ref.Size, ref.SHA256
 	if d := p.derived; d != nil {
 		rep, err := w.blobs.Put(ctx, bytes.NewReader(d.Report))
 		if err != nil {
-			return audit.Evidence{}, fmt.Errorf("store report copy of %s: %w", p.name, err)
+			return ev, fmt.Errorf("store report copy of %s: %w", p.name, err)
 		}
 		th, err := w.blobs.Put(ctx, bytes.NewReader(d.Thumb))
 		if err != nil {
-			return audit.Evidence{}, fmt.Errorf("store thumbnail of %s: %w", p.name, err)
+			return ev, fmt.Errorf("store thumbnail of %s: %w", p.name, err)
 		}
 		ev.Report, ev.Thumb, ev.Width, ev.Height = &rep, &th, d.Width, d.Height
+	}
+	return ev, nil
+}
+
+// recordEvidence records stored evidence against the audit's items in one
+// durable transaction.
+func (w *Workspace) recordEvidence(auditID string, itemIDs []string, ev evidenceRecord) (audit.Evidence, error) {
+	ev.Items, ev.CapturedBy = itemIDs, w.Me().Name
+	if ev.CapturedAt.IsZero() { // no EXIF time: the time it was recorded, in file order
+		ev.CapturedAt = w.now().UTC().Truncate(time.Second)
 	}
 	if err := ev.Validate(); err != nil {
 		return audit.Evidence{}, err
 	}
 	ev.ID = w.newID()
-	err = w.st.Update(func(tx *bolt.Tx) error {
+	err := w.st.Update(func(tx *bolt.Tx) error {
 		if err := editableAudit(tx, auditID); err != nil {
 			return err
 		}
 		return create(tx, ev.ID, TypeEvidence, auditID, ev)
 	})
 	if err != nil {
-		return audit.Evidence{}, fmt.Errorf("record evidence %s: %w", p.name, err)
+		return audit.Evidence{}, fmt.Errorf("record evidence %s: %w", ev.FileName, err)
 	}
 	ev.AuditID = auditID
 	return ev.Evidence, nil

@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/kansa-audit/kansa/internal/audit"
@@ -90,7 +91,24 @@ func (o *Options) defaults() {
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Reader
+	} else if o.Rand != rand.Reader {
+		// A caller's source (a test's seeded one) need not be safe for
+		// concurrent use; evidence is stored by several goroutines.
+		o.Rand = &lockedReader{r: o.Rand}
 	}
+}
+
+// lockedReader serialises reads of a source not known to be safe for
+// concurrent use.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
 }
 
 func (o Options) bolt() bolt.Options {
