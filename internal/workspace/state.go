@@ -113,6 +113,7 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 				return nil, err
 			}
 			ev.ID, ev.AuditID = e.ID, ent.ID
+			ev.Items = applyLinks(e, ev.Items)
 			s.Evidence = append(s.Evidence, ev.Evidence)
 		case TypeHearing:
 			var h audit.Hearing
