@@ -18,6 +18,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/storage"
+
+	"github.com/kansa-audit/kansa/internal/workspace"
 )
 
 // testJPEG makes a small JPEG photo.
@@ -223,4 +225,73 @@ func TestIdleLock(t *testing.T) {
 // typeActivity types into the observation field as the user would.
 func typeActivity(s *auditScreen) {
 	s.observation.SetText(s.observation.Text + "確認")
+}
+
+func TestLinkExistingEvidenceToAnotherItem(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	id := demoDatacenterID(t, u)
+	s := openAuditAt(t, u, q, id, "")
+	// An item without the demo photo to link: the first one lacking any
+	// evidence of the audit.
+	var target workspace.ItemState
+	for _, it := range s.state.Items {
+		if len(it.Evidence) == 0 {
+			target = it
+			break
+		}
+	}
+	if target.ID == "" || len(s.state.Evidence) == 0 {
+		t.Fatal("demo has no item without evidence, or no evidence")
+	}
+	s = openAuditAt(t, u, q, id, target.No)
+	ev := s.state.Evidence[0]
+	before := len(ev.Items)
+
+	s.linkBtn.OnTapped()
+	p := s.linking
+	if p == nil {
+		t.Fatal("link picker did not open")
+	}
+	// Search narrows the list to the file; tick it and confirm.
+	p.search.SetText(ev.ShortHash())
+	if len(p.shown) != 1 || p.all[p.shown[0]].ID != ev.ID {
+		t.Fatalf("search by hash shows %d candidates", len(p.shown))
+	}
+	p.chosen[ev.ID] = true
+	p.dialog.Confirm()
+	q.settle(t)
+
+	got := stored(t, u.ws, id, target.No)
+	if len(got.Evidence) != 1 || got.Evidence[0].ID != ev.ID {
+		t.Fatalf("item %s has evidence %+v, want %s", target.No, got.Evidence, ev.FileName)
+	}
+	st, err := u.ws.AuditState(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range st.Evidence {
+		if e.ID == ev.ID && len(e.Items) != before+1 {
+			t.Errorf("evidence now on %d items, want %d", len(e.Items), before+1)
+		}
+	}
+	if len(st.Evidence) != len(s.state.Evidence) {
+		t.Errorf("linking stored a copy: %d files, screen had %d", len(st.Evidence), len(s.state.Evidence))
+	}
+	if len(s.state.Items[s.current].Evidence) != 1 || !strings.Contains(s.message.text(), "リンクしました") {
+		t.Errorf("screen not updated: %d evidence, message %q", len(s.state.Items[s.current].Evidence), s.message.text())
+	}
+
+	// The viewer removes it from this item again; the file stays.
+	s.openEvidence(0)
+	if s.viewer == nil {
+		t.Fatal("viewer did not open")
+	}
+	s.viewer.unlink.OnTapped()
+	q.settle(t)
+	if got := stored(t, u.ws, id, target.No); len(got.Evidence) != 0 {
+		t.Errorf("item still has %d evidence after unlink", len(got.Evidence))
+	}
+	if st, _ := u.ws.AuditState(id); len(st.Evidence) != len(s.state.Evidence) {
+		t.Error("unlink deleted the file from the audit")
+	}
 }

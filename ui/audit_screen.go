@@ -96,6 +96,7 @@ type auditScreen struct {
 	hearingBox   *fyne.Container
 	hearingHead  *widget.Label
 	attach       *widget.Button // 証跡を添付: a file dialog; drops work too
+	linkBtn      *widget.Button // 既存の証跡をリンク: evidence already in the audit
 	newHearing   *widget.Button // 新しいヒアリング: the hearing form
 	detailScroll *container.Scroll
 
@@ -108,7 +109,8 @@ type auditScreen struct {
 
 	attaching *attachJob // the evidence import running; nil when none
 
-	viewer *evidenceViewer // the evidence viewer open; nil when none
+	viewer  *evidenceViewer // the evidence viewer open; nil when none
+	linking *linkPicker     // the link picker open; nil when none
 }
 
 // sectionGroup is the items of one section, in checksheet order.
@@ -302,6 +304,8 @@ func (s *auditScreen) buildDetailPane() fyne.CanvasObject {
 	s.evidenceBox = container.NewVBox()
 	s.attach = widget.NewButtonWithIcon(lang.L("workspace.attach"), theme.ContentAddIcon(), s.onAttach)
 	s.attach.Disable() // enabled with an item of an editable audit
+	s.linkBtn = widget.NewButtonWithIcon(lang.L("workspace.link_evidence"), theme.ContentCopyIcon(), s.onLinkEvidence)
+	s.linkBtn.Disable()
 	s.hearingHead = heading("")
 	s.hearingBox = container.NewVBox()
 	s.newHearing = widget.NewButtonWithIcon(lang.L("workspace.new_hearing"), theme.ContentAddIcon(), s.onNewHearing)
@@ -317,7 +321,7 @@ func (s *auditScreen) buildDetailPane() fyne.CanvasObject {
 		fieldLabel(lang.L("workspace.finding")), s.conflicts[fieldFinding], s.finding,
 		fieldLabel(lang.L("workspace.proposal")), s.conflicts[fieldProposal], s.proposal,
 		widget.NewSeparator(),
-		container.NewBorder(nil, nil, nil, s.attach, s.evidenceHead), s.evidenceBox,
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.linkBtn, s.attach), s.evidenceHead), s.evidenceBox,
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, s.newHearing, s.hearingHead), s.hearingBox,
 	)
@@ -701,7 +705,7 @@ func (s *auditScreen) fillLints(no string) {
 }
 
 func (s *auditScreen) setEditable(on bool) {
-	for _, w := range []fyne.Disableable{s.rating, s.finding, s.observation, s.evidenceSeen, s.proposal, s.attach, s.newHearing} {
+	for _, w := range []fyne.Disableable{s.rating, s.finding, s.observation, s.evidenceSeen, s.proposal, s.attach, s.linkBtn, s.newHearing} {
 		setEnabled(w, on)
 	}
 }

@@ -52,6 +52,10 @@ type Workspace interface {
 	// the name of the file being worked on. Cancelling ctx stops the
 	// files not yet stored (their Err is the context's).
 	AddEvidenceBatch(ctx context.Context, auditID string, itemNos []string, paths []string, progress func(done, total int, name string)) ([]workspace.BatchResult, error)
+	// LinkEvidence links evidence already in the audit to one more item;
+	// UnlinkEvidence removes it from one item (the file stays).
+	LinkEvidence(auditID, evidenceID, itemNo string) error
+	UnlinkEvidence(auditID, evidenceID, itemNo string) error
 	// EvidenceImage returns the upright JPEG of a photo, the thumbnail
 	// when thumb is set; ok is false for evidence that is not a photo.
 	EvidenceImage(evidenceID string, thumb bool) (jpg []byte, width, height int, ok bool, err error)

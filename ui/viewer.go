@@ -42,6 +42,8 @@ type evidenceViewer struct {
 	captured *widget.Label
 	by       *widget.Label
 	hash     *widget.Label
+	items    *widget.Label  // the numbers of the items it supports
+	unlink   *widget.Button // removes it from the current item
 	prev     *widget.Button
 	next     *widget.Button
 }
@@ -77,7 +79,7 @@ func newEvidenceViewer(s *auditScreen, list []audit.Evidence) *evidenceViewer {
 		l.Wrapping = fyne.TextWrapWord
 		return l
 	}
-	v.caption, v.file, v.captured, v.by = value(), value(), value(), value()
+	v.caption, v.file, v.captured, v.by, v.items = value(), value(), value(), value(), value()
 	v.hash = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	v.hash.Wrapping = fyne.TextWrapBreak
 	v.hash.Selectable = true
@@ -86,11 +88,19 @@ func newEvidenceViewer(s *auditScreen, list []audit.Evidence) *evidenceViewer {
 		fieldName(lang.L("viewer.file")), v.file,
 		fieldName(lang.L("viewer.captured")), v.captured,
 		fieldName(lang.L("viewer.captured_by")), v.by,
-		fieldName("SHA-256"), v.hash)
+		fieldName("SHA-256"), v.hash,
+		fieldName(lang.L("viewer.items")), v.items)
 	v.prev = widget.NewButtonWithIcon(lang.L("viewer.prev"), theme.NavigateBackIcon(), func() { v.step(-1) })
 	v.next = widget.NewButtonWithIcon(lang.L("viewer.next"), theme.NavigateNextIcon(), func() { v.step(1) })
 	v.next.IconPlacement = widget.ButtonIconTrailingText
-	nav := container.NewBorder(nil, nil, v.prev, v.next, container.NewCenter(v.title))
+	v.unlink = widget.NewButtonWithIcon(lang.L("viewer.unlink"), theme.ContentRemoveIcon(), func() {
+		ev := v.list[v.index]
+		v.dialog.Hide()
+		s.onUnlinkEvidence(ev)
+	})
+	v.unlink.Importance = widget.LowImportance
+	setEnabled(v.unlink, s.editable())
+	nav := container.NewBorder(nil, nil, v.prev, container.NewHBox(v.unlink, v.next), container.NewCenter(v.title))
 	picture := container.NewStack(v.image, container.NewCenter(v.status))
 	content := container.NewBorder(nav, form, nil, nil, picture)
 	v.dialog = dialog.NewCustom(lang.L("viewer.heading"), lang.L("item.close"), content, s.app.win)
@@ -132,6 +142,7 @@ func (v *evidenceViewer) showAt(i int) {
 	v.captured.SetText(capturedText(ev))
 	v.by.SetText(ev.CapturedBy)
 	v.hash.SetText(ev.SHA256)
+	v.items.SetText(itemNumbersOf(v.s.state, ev))
 	if i > 0 {
 		v.prev.Enable()
 	} else {
