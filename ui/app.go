@@ -47,6 +47,7 @@ const (
 	PageImport                 // checksheet import preview of one workbook into one audit
 	PageExport                 // audit plan and report export of one audit, with the lints
 	PageAudit                  // the on-site workspace of one audit: its items and results
+	PageSync                   // the shared-folder sync of an engagement, and its team
 )
 
 // Route is a navigation target. It is a struct so that screens can carry
@@ -84,6 +85,7 @@ type App struct {
 	demoOffered bool // the first-start demo offer is made once per run
 
 	lockItem *fyne.MenuItem // disabled while locked
+	syncItem *fyne.MenuItem // 同期…: disabled while locked (sync_screen.go)
 	audit    *auditMenu     // the workspace screen's keyboard commands
 
 	// files asks the user for the files to import and export; tests put
@@ -183,7 +185,7 @@ func (a *App) buildMenu() {
 	quit.Shortcut = quitShortcut
 	quit.IsQuit = true
 	a.win.SetMainMenu(fyne.NewMainMenu(
-		fyne.NewMenu(lang.L("menu.file"), settings, a.lockItem, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu(lang.L("menu.file"), settings, a.buildSyncMenuItem(), a.lockItem, fyne.NewMenuItemSeparator(), quit),
 		a.buildAuditMenu()))
 	a.enableAuditMenu(false)
 	a.win.Canvas().AddShortcut(quitShortcut, func(fyne.Shortcut) { a.win.Close() })
@@ -197,7 +199,7 @@ func (a *App) Window() fyne.Window { return a.win }
 // workbook already read, so it is opened with show; navigating to it goes
 // home.
 func (a *App) navigate(r Route) {
-	if (r.Page == PageHome || r.Page == PageImport || r.Page == PageExport || r.Page == PageAudit) && a.ws == nil {
+	if (r.Page == PageHome || r.Page == PageImport || r.Page == PageExport || r.Page == PageAudit || r.Page == PageSync) && a.ws == nil {
 		r = Route{Page: PageUnlock}
 	}
 	if (r.Page == PageExport || r.Page == PageAudit) && r.AuditID == "" {
@@ -211,6 +213,8 @@ func (a *App) navigate(r Route) {
 		s = newExportScreen(a, r)
 	case PageAudit:
 		s = newAuditScreen(a, r)
+	case PageSync:
+		s = newSyncScreen(a, r)
 	case PageHome, PageImport:
 		r.Page = PageHome
 		s = &homeScreen{app: a, ws: a.ws, want: r}
@@ -239,6 +243,7 @@ func (a *App) show(r Route, s screen) {
 	a.touch()
 	if a.lockItem != nil {
 		a.lockItem.Disabled = a.ws == nil
+		a.syncItem.Disabled = a.ws == nil
 		_, onAudit := s.(*auditScreen)
 		a.enableAuditMenu(onAudit && a.ws != nil)
 		if m := a.win.MainMenu(); m != nil {

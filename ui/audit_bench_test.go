@@ -34,6 +34,12 @@ func noTimers(time.Duration, func()) func() bool { return func() bool { return t
 // and returns the app on it, unlocked.
 func benchWorkspace(b *testing.B, n int) (*App, *workspace.Workspace, string) {
 	b.Helper()
+	return benchWorkspaceOn(b, n, syncRun, func(f func()) { f() })
+}
+
+// benchWorkspaceOn is benchWorkspace with the given Runner and Do.
+func benchWorkspaceOn(b *testing.B, n int, run Runner, do func(func())) (*App, *workspace.Workspace, string) {
+	b.Helper()
 	b.Setenv(LanguageEnv, "")
 	dir := filepath.Join(b.TempDir(), "store")
 	ws, err := workspace.Create(dir, []byte(testPassphrase), "田中 一郎", audit.RoleAuditor, fastOptions)
@@ -65,7 +71,7 @@ func benchWorkspace(b *testing.B, n int) (*App, *workspace.Workspace, string) {
 		b.Fatal(err)
 	}
 	a := test.NewTempApp(b)
-	u := New(a, Config{Store: DirStore{Dir: dir, Options: fastOptions}, Run: syncRun, Do: func(f func()) { f() }, After: noTimers,
+	u := New(a, Config{Store: DirStore{Dir: dir, Options: fastOptions}, Run: run, Do: do, After: noTimers,
 		Every: func(time.Duration, func()) func() { return func() {} }})
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.ws = ws

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -180,9 +181,9 @@ func newHelpOverlay(scale audit.Scale, win fyne.Window) *helpOverlay {
 
 func (h *helpOverlay) show() { h.dialog.Show() }
 
-// canvasImage shows an image resource scaled to fit, for thumbnails.
-func canvasImage(res fyne.Resource) fyne.CanvasObject {
-	img := canvas.NewImageFromResource(res)
+// thumbImage shows a decoded thumbnail scaled to fit.
+func thumbImage(src image.Image) fyne.CanvasObject {
+	img := canvas.NewImageFromImage(src)
 	img.FillMode = canvas.ImageFillContain
 	img.ScaleMode = canvas.ImageScaleFastest
 	return img

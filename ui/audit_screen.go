@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"bytes"
+	"image"
+	"image/jpeg"
 	"errors"
 	"fmt"
 	"image/color"
@@ -57,7 +60,7 @@ type auditScreen struct {
 	saver *autosaver
 	// thumbs caches evidence thumbnails by evidence id; nil for evidence
 	// without one (not a photo).
-	thumbs  map[string]fyne.Resource
+	thumbs  map[string]image.Image
 	loading map[string]bool
 
 	// The left pane.
@@ -136,7 +139,7 @@ type columnRow struct {
 func newAuditScreen(app *App, r Route) *auditScreen {
 	s := &auditScreen{app: app, ws: app.ws, route: r, current: -1,
 		back:   Route{Page: PageHome, EngagementID: r.EngagementID, AuditID: r.AuditID},
-		thumbs: map[string]fyne.Resource{}, loading: map[string]bool{}}
+		thumbs: map[string]image.Image{}, loading: map[string]bool{}}
 	ws, auditID := app.ws, r.AuditID
 	s.saver = newAutosaver(app.cfg.Run, app.cfg.Do, app.cfg.After, func(k fieldKey, v any) error {
 		return ws.SetField(auditID, k.entityID, k.field, v)
@@ -975,9 +978,8 @@ const thumbSize = 72
 
 func (s *auditScreen) evidenceRow(ev audit.Evidence) fyne.CanvasObject {
 	var icon fyne.CanvasObject
-	if res := s.thumbs[ev.ID]; res != nil {
-		img := canvasImage(res)
-		icon = img
+	if img := s.thumbs[ev.ID]; img != nil {
+		icon = thumbImage(img)
 	} else if ev.Kind == audit.EvidencePhoto {
 		icon = widget.NewIcon(theme.FileImageIcon())
 	} else {
@@ -1004,29 +1006,29 @@ func (s *auditScreen) loadThumbs(ids []string, itemID string) {
 	ws := s.ws
 	type thumb struct {
 		id  string
-		jpg []byte
+		img image.Image
 	}
+	// Decoding happens here, off the UI goroutine: a JPEG resource would
+	// be decoded by the painter on the UI goroutine, 1–3 ms a thumbnail.
 	background(s.app.cfg.Run, func() ([]thumb, error) {
 		var out []thumb
 		for _, id := range ids {
+			var img image.Image
 			jpg, _, _, ok, err := ws.EvidenceImage(id, true)
+			if err == nil && ok {
+				img, err = jpeg.Decode(bytes.NewReader(jpg))
+			}
 			if err != nil {
 				logError("thumbnail "+id, err)
+				img = nil
 			}
-			if !ok || err != nil {
-				jpg = nil
-			}
-			out = append(out, thumb{id, jpg})
+			out = append(out, thumb{id, img})
 		}
 		return out, nil
 	}, func(list []thumb, _ error) {
 		for _, t := range list {
 			delete(s.loading, t.id)
-			if t.jpg != nil {
-				s.thumbs[t.id] = fyne.NewStaticResource("thumb-"+t.id+".jpg", t.jpg)
-			} else {
-				s.thumbs[t.id] = nil
-			}
+			s.thumbs[t.id] = t.img // nil: shown as an icon
 		}
 		if s.app.isCurrent(s) && s.current >= 0 && s.state.Items[s.current].ID == itemID {
 			s.fillEvidence()

@@ -67,6 +67,8 @@ type Workspace interface {
 	// ExportDocument writes the audit plan or report as PDF or Word to
 	// req.Path, replacing the file only once the new one is complete.
 	ExportDocument(ctx context.Context, req workspace.DocRequest, progress func(done, total int)) error
+	// The shared-folder sync and the team (sync_screen.go).
+	syncWorkspace
 }
 
 var _ Workspace = (*workspace.Workspace)(nil)

@@ -45,6 +45,10 @@ type homeScreen struct {
 	// openAudit opens the workspace screen of the selected audit; so does
 	// a double click on it.
 	openAudit toolbarButton
+	// sync opens the sync screen; unsynced counts what it has to send
+	// (sync_screen.go, unsynced_badge.go).
+	sync     toolbarButton
+	unsynced *unsyncedBadge
 
 	// Open dialogs, kept so that tests can drive them.
 	demoOffer      *confirmDialog
@@ -75,6 +79,8 @@ func (s *homeScreen) buildToolbar() *widget.Toolbar {
 	s.exportDocuments = newToolbarButton(lang.L("home.export_documents"), theme.DocumentIcon(), s.onExportDocuments)
 	s.openAudit = newToolbarButton(lang.L("home.open_audit"), theme.FolderOpenIcon(), s.onOpenAudit)
 	s.updateAuditActions()
+	s.sync = newToolbarButton(lang.L("home.sync"), theme.ViewRefreshIcon(), s.onSync)
+	s.unsynced = newUnsyncedBadge(s.app)
 	return widget.NewToolbar(
 		newToolbarButton(lang.L("home.new_engagement"), theme.FolderNewIcon(), s.onNewEngagement),
 		s.newAudit,
@@ -84,6 +90,9 @@ func (s *homeScreen) buildToolbar() *widget.Toolbar {
 		s.exportChecksheet,
 		s.exportResults,
 		s.exportDocuments,
+		widget.NewToolbarSeparator(),
+		s.sync,
+		toolbarObject{s.unsynced.widget},
 		widget.NewToolbarSpacer(),
 		toolbarObject{s.busy.widget},
 		toolbarObject{widget.NewLabel(lang.L("home.me", map[string]any{"Name": me.Name, "Role": roleLabel(audit.Role(me.Role))}))},
@@ -176,7 +185,10 @@ func (s *homeScreen) buildEmptyState() fyne.CanvasObject {
 	return s.empty
 }
 
-func (s *homeScreen) onShown() { s.loadEngagements(s.want.EngagementID) }
+func (s *homeScreen) onShown() {
+	s.loadEngagements(s.want.EngagementID)
+	s.unsynced.refresh()
+}
 
 // heading is a section title. It is coloured as well as bold because the
 // Japanese system fonts usually have no bold face.

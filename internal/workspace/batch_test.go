@@ -1,19 +1,18 @@
 package workspace
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"image"
-	"image/jpeg"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kansa-audit/kansa/fixtures/photo"
 )
 
 // bombOf is jpg with its SOF0 frame size patched to 20000×20000.
@@ -105,47 +104,14 @@ func TestAddEvidenceBatchKeepsOrderAndGoodFiles(t *testing.T) {
 	}
 }
 
-// photo12MP makes one 4000×3000 JPEG that compresses like a photo: smooth
-// light with fine sensor-like noise and some edges.
+// photo12MP makes one 4000×3000 JPEG that compresses like a photo.
 func photo12MP(tb testing.TB) []byte {
 	tb.Helper()
-	const w, h = 4000, 3000
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	seed := uint32(2463534242)
-	for y := range h {
-		row := img.Pix[y*img.Stride:]
-		for x := range w {
-			seed ^= seed << 13
-			seed ^= seed >> 17
-			seed ^= seed << 5
-			n := int(seed&31) - 16
-			base := 60 + (x*120)/w + (y*60)/h
-			if (x/250+y/250)%2 == 0 { // racks and cables: edges
-				base += 40
-			}
-			c := func(v int) uint8 { return uint8(max(0, min(255, v))) }
-			row[4*x+0] = c(base + n)
-			row[4*x+1] = c(base + 10 + n/2)
-			row[4*x+2] = c(base - 10 + int(seed>>8&15) - 8)
-			row[4*x+3] = 255
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+	jpg, err := photo.Camera(4000, 3000)
+	if err != nil {
 		tb.Fatal(err)
 	}
-	return buf.Bytes()
-}
-
-// withComment inserts a COM segment after SOI: a different file, same image.
-func withComment(jpg []byte, text string) []byte {
-	seg := []byte{0xFF, 0xFE, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(2+len(text)))
-	out := make([]byte, 0, len(jpg)+len(seg)+len(text))
-	out = append(out, jpg[:2]...)
-	out = append(out, seg...)
-	out = append(out, text...)
-	return append(out, jpg[2:]...)
+	return jpg
 }
 
 // BenchmarkImport100Photos12MP imports 100 distinct 12-megapixel photos
@@ -161,7 +127,7 @@ func BenchmarkImport100Photos12MP(b *testing.B) {
 	paths := make([]string, n)
 	for i := range paths {
 		paths[i] = filepath.Join(dir, fmt.Sprintf("IMG_%04d.jpg", i+1))
-		if err := os.WriteFile(paths[i], withComment(src, fmt.Sprintf("kansa benchmark photo %d", i)), 0o600); err != nil {
+		if err := os.WriteFile(paths[i], photo.WithComment(src, fmt.Sprintf("kansa benchmark photo %d", i)), 0o600); err != nil {
 			b.Fatal(err)
 		}
 	}

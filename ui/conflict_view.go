@@ -1,0 +1,215 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kansa-audit/kansa/internal/jpcal"
+	"github.com/kansa-audit/kansa/internal/workspace"
+)
+
+// conflictChoice is one competing value of a field in conflict, with who
+// wrote it and when (empty when the store does not say).
+type conflictChoice struct {
+	value  string
+	author string
+	at     time.Time
+}
+
+// conflictChoices lists the competing values of field of an item.
+func conflictChoices(it *workspace.ItemState, field string) []conflictChoice {
+	var out []conflictChoice
+	for _, v := range it.Conflicts[field] {
+		out = append(out, conflictChoice{value: v})
+	}
+	return out
+}
+
+// conflictView compares the competing values of one field of the current
+// item side by side, each with its author and time. The user keeps one,
+// or (for the text fields) merges them by hand in an editable text
+// prefilled with all of them. Either way the result is written as a new
+// value of the field, which supersedes every competing value: the
+// conflict is resolved and the values stay in the history.
+type conflictView struct {
+	screen  *auditScreen
+	field   string
+	itemID  string
+	choices []conflictChoice
+
+	dialog *dialog.CustomDialog
+	keep   []*widget.Button // one per choice
+	merged *widget.Entry    // nil for the rating and the finding class
+	save   *widget.Button   // saves merged; nil with it
+}
+
+// conflictViewButton opens the conflict view of field of the current item.
+func (s *auditScreen) conflictViewButton(field string) fyne.CanvasObject {
+	b := widget.NewButtonWithIcon(lang.L("conflict.compare"), theme.ViewRestoreIcon(), func() { s.openConflictView(field) })
+	b.Importance = widget.WarningImportance
+	return container.NewVBox(b)
+}
+
+// openConflictView shows the conflict view of field of the current item.
+func (s *auditScreen) openConflictView(field string) {
+	if s.state == nil || s.current < 0 {
+		return
+	}
+	it := &s.state.Items[s.current]
+	choices := conflictChoices(it, field)
+	if len(choices) == 0 {
+		return
+	}
+	v := &conflictView{screen: s, field: field, itemID: it.ID, choices: choices}
+	v.build(it)
+	s.conflictView = v
+	v.dialog.Show()
+}
+
+// textField reports whether field is free text, which can be merged by hand.
+func textField(field string) bool {
+	return field == fieldObservation || field == fieldEvidenceSeen || field == fieldProposal
+}
+
+func (v *conflictView) build(it *workspace.ItemState) {
+	s := v.screen
+	editable := s.editable()
+	intro := widget.NewLabel(lang.L("conflict.intro", map[string]any{"Count": len(v.choices)}))
+	intro.Wrapping = fyne.TextWrapWord
+	if !editable {
+		intro.SetText(lang.L("conflict.locked"))
+		intro.Importance = widget.WarningImportance
+	}
+
+	columns := container.NewGridWithColumns(min(len(v.choices), 3))
+	for i, c := range v.choices {
+		columns.Add(v.column(i, c, editable))
+	}
+	var body fyne.CanvasObject = columns
+	if len(v.choices) > 3 {
+		body = container.NewVScroll(columns)
+	}
+
+	var bottom fyne.CanvasObject
+	if textField(v.field) {
+		v.merged = widget.NewMultiLineEntry()
+		v.merged.Wrapping = fyne.TextWrapWord
+		v.merged.SetMinRowsVisible(6)
+		v.merged.SetText(mergeDraft(v.choices))
+		v.save = widget.NewButtonWithIcon(lang.L("conflict.save_merged"), theme.DocumentSaveIcon(), v.onSaveMerged)
+		v.save.Importance = widget.HighImportance
+		setEnabled(v.merged, editable)
+		setEnabled(v.save, editable)
+		hint := caption()
+		hint.Wrapping = fyne.TextWrapWord
+		hint.SetText(lang.L("conflict.merge_hint"))
+		bottom = container.NewVBox(widget.NewSeparator(), heading(lang.L("conflict.merge")), hint, v.merged,
+			container.NewHBox(layout.NewSpacer(), v.save))
+	}
+	title := lang.L("conflict.title", map[string]any{"No": it.No, "Title": oneLine(it.Title), "Field": resultFieldName(v.field)})
+	content := container.NewBorder(intro, bottom, nil, nil, body)
+	v.dialog = dialog.NewCustom(title, lang.L("conflict.close"), content, s.app.win)
+	v.dialog.Resize(conflictViewSize(s.app.win))
+}
+
+// conflictViewSize fits the view into the window, leaving a margin.
+func conflictViewSize(w fyne.Window) fyne.Size {
+	c := w.Canvas().Size()
+	return fyne.NewSize(max(640, c.Width-80), max(480, c.Height-60))
+}
+
+// column shows competing value i: who wrote it and when, the value, and
+// the button that keeps it.
+func (v *conflictView) column(i int, c conflictChoice, editable bool) fyne.CanvasObject {
+	s := v.screen
+	head := widget.NewLabelWithStyle(lang.L("conflict.value", map[string]any{"N": i + 1}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.Importance = widget.WarningImportance
+	who := caption()
+	who.Wrapping = fyne.TextWrapWord
+	who.SetText(choiceMeta(c))
+	text := widget.NewLabel(s.conflictChoiceText(v.field, c.value))
+	text.Wrapping = fyne.TextWrapWord
+	text.Selectable = true
+	keep := widget.NewButtonWithIcon(lang.L("conflict.keep"), theme.ConfirmIcon(), func() { v.onKeep(i) })
+	keep.Importance = widget.WarningImportance
+	setEnabled(keep, editable)
+	v.keep = append(v.keep, keep)
+	card := container.NewBorder(container.NewVBox(head, who, widget.NewSeparator()), keep, nil, nil,
+		container.NewVScroll(text))
+	return container.NewPadded(card)
+}
+
+// choiceMeta says who wrote a value and when, as far as known.
+func choiceMeta(c conflictChoice) string {
+	author := c.author
+	if author == "" {
+		author = lang.L("conflict.unknown_author")
+	}
+	if c.at.IsZero() {
+		return author
+	}
+	return lang.L("conflict.meta", map[string]any{"Author": author, "At": c.at.In(jpcal.JST).Format("2006/01/02 15:04")})
+}
+
+// conflictChoiceText is how a competing value reads in the view: a rating
+// or a class by its label, text in full.
+func (s *auditScreen) conflictChoiceText(field, v string) string {
+	if textField(field) {
+		if strings.TrimSpace(v) == "" {
+			return lang.L("item.blank")
+		}
+		return v
+	}
+	return s.conflictValueText(field, v)
+}
+
+// mergeDraft is the text the hand merge starts from: every competing
+// value, in order, each once, separated by a blank line.
+func mergeDraft(choices []conflictChoice) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, c := range choices {
+		t := strings.TrimSpace(c.value)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		parts = append(parts, t)
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// onKeep keeps competing value i.
+func (v *conflictView) onKeep(i int) {
+	if i < 0 || i >= len(v.choices) {
+		return
+	}
+	v.resolve(v.choices[i].value)
+}
+
+// onSaveMerged keeps the hand-merged text.
+func (v *conflictView) onSaveMerged() {
+	if v.merged == nil {
+		return
+	}
+	v.resolve(v.merged.Text)
+}
+
+// resolve writes value as the field's new value, if the item the view was
+// opened on is still the current one and can be edited, and closes.
+func (v *conflictView) resolve(value string) {
+	s := v.screen
+	v.dialog.Hide()
+	if !s.editable() || s.state.Items[s.current].ID != v.itemID {
+		return
+	}
+	s.onConflictChosen(v.field, value)
+}

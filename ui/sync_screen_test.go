@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/kansa-audit/kansa/fixtures"
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/workspace"
+)
+
+// syncTeam is a chief and an auditor, each with a real store, sharing a
+// folder in a temp dir. The chief made the demo engagement and the
+// folder, added the auditor and synced; the auditor synced once and so
+// holds the engagement. Then both edited the same item offline: the
+// chief has synced those edits, the auditor (the GUI's store) has not.
+type syncTeam struct {
+	folder  string
+	chief   *workspace.Workspace
+	member  DirStore // the store the GUI opens
+	engID   string
+	auditID string
+	item    workspace.ItemState // the item edited on both sides
+	// The competing observations and proposals, chief's then member's.
+	chiefObs, memberObs   string
+	chiefProp, memberProp string
+}
+
+const (
+	chiefName  = "高橋 美咲"
+	memberName = "鈴木 花子"
+)
+
+func newSyncTeam(t *testing.T) *syncTeam {
+	t.Helper()
+	st := &syncTeam{folder: filepath.Join(t.TempDir(), "共有フォルダ"),
+		member: DirStore{Dir: filepath.Join(t.TempDir(), "member"), Options: fastOptions},
+		chiefObs: "入退館管理簿を確認した。共連れ防止のフラッパーゲートが設置されている。\n" +
+			"監視カメラの録画は90日間保存されている。",
+		memberObs: "入退館管理簿を確認した。共連れ防止のフラッパーゲートが設置されている。\n" +
+			"監視カメラの録画は30日間のみ保存されており、規程の90日に満たない。\n" +
+			"センター長への聴取では、来年度に録画装置を更新する予定とのこと。",
+		chiefProp:  "録画の保存期間を規程どおり90日とすること。",
+		memberProp: "録画装置の更新までの間、保存期間を定期的に確認する手順を定めること。",
+	}
+	chief, err := workspace.Create(filepath.Join(t.TempDir(), "chief"), []byte(testPassphrase), chiefName, audit.RoleChief, fastOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.chief = chief
+	t.Cleanup(func() { chief.Close() })
+	if st.engID, err = fixtures.Demo(chief); err != nil {
+		t.Fatal(err)
+	}
+	audits, err := chief.Audits(st.engID)
+	if err != nil || len(audits) == 0 {
+		t.Fatalf("demo audits: %v, %v", audits, err)
+	}
+	st.auditID = audits[0].ID
+	if _, err := chief.CreateFolder(st.engID, st.folder); err != nil {
+		t.Fatal(err)
+	}
+	member, err := workspace.Create(st.member.Dir, []byte(testPassphrase), memberName, audit.RoleAuditor, fastOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _, err := member.JoinRequest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chief.AddTeamMember(st.folder, req, audit.RoleAuditor); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []*workspace.Workspace{chief, member} {
+		if _, err := w.Sync(t.Context(), st.folder, nil); err != nil {
+			t.Fatalf("first sync of %s: %v", w.Me().Name, err)
+		}
+	}
+	state, err := member.AuditState(st.auditID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.item = state.Items[2]
+	for _, e := range []struct {
+		w         *workspace.Workspace
+		obs, prop string
+	}{{chief, st.chiefObs, st.chiefProp}, {member, st.memberObs, st.memberProp}} {
+		if err := e.w.SetResult(st.auditID, st.item.No, workspace.ResultPatch{Observation: &e.obs, Proposal: &e.prop}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := chief.Sync(t.Context(), st.folder, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := member.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// openSyncScreen unlocks the member's store in the GUI and opens the sync
+// screen from home.
+func openSyncScreen(t *testing.T, st *syncTeam) (*App, *queueRunner, *syncScreen) {
+	t.Helper()
+	u, q := newTestApp(t, st.member)
+	unlock := screenOf[*unlockScreen](t, u)
+	test.Type(unlock.pass, testPassphrase)
+	typeEnter(unlock.pass)
+	q.settle(t)
+	home := screenOf[*homeScreen](t, u)
+	if home.unsynced.count != 2 || !home.unsynced.widget.Visible() {
+		t.Errorf("home unsynced badge = %d (visible %v), want the member's 2 edits", home.unsynced.count, home.unsynced.widget.Visible())
+	}
+	assertShows(t, u, "未同期 2件")
+	test.Tap(home.sync.Button)
+	q.settle(t)
+	return u, q, screenOf[*syncScreen](t, u)
+}
+
+// syncNow runs 同期 on the sync screen and waits for it.
+func syncNow(t *testing.T, u *App, q *queueRunner, s *syncScreen) {
+	t.Helper()
+	test.Tap(s.syncBtn)
+	if s.progress == nil || !s.busy.busy() || !s.syncBtn.Disabled() {
+		t.Error("no progress dialog or busy state while syncing")
+	}
+	q.settle(t)
+	if s.summary == nil {
+		t.Fatalf("no summary after the sync; message: %s", s.message.text())
+	}
+}
+
+func TestSyncScreenSyncsTwoStoresAndShowsTheSummary(t *testing.T) {
+	st := newSyncTeam(t)
+	u, q, s := openSyncScreen(t, st)
+
+	// The folder is remembered from the last sync, the team read from it.
+	if got := s.folder.Text; got != st.folder {
+		t.Errorf("folder = %q, want the one synced last %q", got, st.folder)
+	}
+	if s.team == nil || len(s.team.Members) != 2 {
+		t.Fatalf("team = %+v, want the chief and the member", s.team)
+	}
+	fp, err := u.ws.Fingerprint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertShows(t, u, fp)
+	assertShows(t, u, "未同期の変更が 2 件あります。")
+	for _, m := range s.team.Members {
+		assertShows(t, u, m.Fingerprint)
+	}
+	if !s.addMember.Hidden || !s.create.Hidden {
+		t.Error("an auditor is offered the chief's team actions")
+	}
+
+	syncNow(t, u, q, s)
+	rep := s.summary.report
+	if rep.Published != 2 {
+		t.Errorf("published %d ops, want the member's 2", rep.Published)
+	}
+	if rep.NewOps[chiefName] == 0 {
+		t.Errorf("new ops = %v, want some from %s", rep.NewOps, chiefName)
+	}
+	assertShows(t, u, "同期しました。")
+	assertShows(t, u, "送信：この端末の変更 2 件、証跡 0 件を書き込みました。")
+	assertShows(t, u, "受信："+chiefName+"さんの変更 "+strconv.Itoa(rep.NewOps[chiefName])+" 件")
+	assertShows(t, u, "競合（2件）")
+	assertShows(t, u, "No."+st.item.No+" "+oneLine(st.item.Title)+" ・ 監査実施内容")
+	assertShows(t, u, "No."+st.item.No+" "+oneLine(st.item.Title)+" ・ 改善提案")
+	assertShows(t, u, "保留（0件）")
+	assertShows(t, u, "この端末の変更はすべて同期済みです。")
+	if n, err := u.ws.Unsynced(); err != nil || n != 0 {
+		t.Errorf("Unsynced after the sync = %d, %v; want 0", n, err)
+	}
+
+	// The store has both values as a conflict.
+	state, err := u.ws.AuditState(st.auditID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := state.Item(st.item.No)
+	if got := it.Conflicts[fieldObservation]; len(got) != 2 {
+		t.Fatalf("observation conflict in the store = %q, want both values", got)
+	}
+
+	// A conflict's 開く opens the item in the workspace.
+	if len(s.summary.links) != 2 {
+		t.Fatalf("conflict links = %d, want 2", len(s.summary.links))
+	}
+	test.Tap(s.summary.links[0])
+	q.settle(t)
+	a := screenOf[*auditScreen](t, u)
+	if a.current < 0 || a.state.Items[a.current].ID != st.item.ID {
+		t.Fatalf("audit screen shows item %d, want %s", a.current, st.item.No)
+	}
+	assertShows(t, u, "競合：他の端末の編集と値が食い違っています（2件）。採用する値を選ぶか、書き直してください。")
+}
+
+// TestSyncScreenCancel: Cancel stops the sync; the screen says so and
+// stays usable.
+func TestSyncScreenCancel(t *testing.T) {
+	st := newSyncTeam(t)
+	u, q, s := openSyncScreen(t, st)
+	test.Tap(s.syncBtn)
+	test.Tap(s.progress.cancel)
+	q.settle(t)
+	// The sync may have finished before the cancel reached it; either
+	// way the screen is idle again and says what happened.
+	if s.busy.busy() || s.syncBtn.Disabled() {
+		t.Error("screen still busy after the sync ended")
+	}
+	if got := s.message.text(); got != "同期しました。" && !strings.HasPrefix(got, "同期を中止しました。") {
+		t.Errorf("message = %q, want done or cancelled", got)
+	}
+	if n, err := u.ws.Unsynced(); err != nil {
+		t.Error(err)
+	} else if n != 0 && n != 2 {
+		t.Errorf("Unsynced after a cancelled sync = %d, want 0 or 2", n)
+	}
+}
+
+func TestSyncScreenNotAFolder(t *testing.T) {
+	st := newSyncTeam(t)
+	u, q, s := openSyncScreen(t, st)
+	s.folder.SetText(t.TempDir())
+	s.onFolderChosen()
+	q.settle(t)
+	assertShows(t, u, "このフォルダはまだ共有フォルダではありません。主監査人が作成したフォルダを選んでください。")
+	test.Tap(s.syncBtn)
+	q.settle(t)
+	if !strings.HasPrefix(s.message.text(), "このフォルダは共有フォルダではありません。") {
+		t.Errorf("message = %q, want the not-a-folder explanation", s.message.text())
+	}
+	if n, err := u.ws.Unsynced(); err != nil || n != 2 {
+		t.Errorf("Unsynced after a failed sync = %d, %v; want the 2 edits still", n, err)
+	}
+}
+
+// conflictOnScreen syncs through the GUI and opens the conflicting item.
+func conflictOnScreen(t *testing.T) (*syncTeam, *App, *queueRunner, *auditScreen) {
+	t.Helper()
+	st := newSyncTeam(t)
+	u, q, s := openSyncScreen(t, st)
+	syncNow(t, u, q, s)
+	test.Tap(s.summary.links[0])
+	q.settle(t)
+	return st, u, q, screenOf[*auditScreen](t, u)
+}
+
+func TestConflictViewKeepsTheChosenValue(t *testing.T) {
+	st, u, q, a := conflictOnScreen(t)
+	a.openConflictView(fieldObservation)
+	v := a.conflictView
+	if v == nil || len(v.choices) != 2 || len(v.keep) != 2 {
+		t.Fatalf("conflict view = %+v, want two values side by side", v)
+	}
+	assertShows(t, u, st.chiefObs)
+	assertShows(t, u, st.memberObs)
+	keep := -1
+	for i, c := range v.choices {
+		if c.value == st.memberObs {
+			keep = i
+		}
+	}
+	if keep < 0 {
+		t.Fatalf("the member's value is not among %+v", v.choices)
+	}
+	test.Tap(v.keep[keep])
+	q.settle(t)
+	a.flushSaves()
+
+	state, err := u.ws.AuditState(st.auditID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := state.Item(st.item.No)
+	if got := it.Result.Observation; got != st.memberObs {
+		t.Errorf("stored observation = %q, want the kept %q", got, st.memberObs)
+	}
+	if c, ok := it.Conflicts[fieldObservation]; ok {
+		t.Errorf("observation still in conflict in the store: %q", c)
+	}
+	if _, ok := it.Conflicts[fieldProposal]; !ok {
+		t.Error("the proposal's conflict was resolved too; only the observation was chosen")
+	}
+	if got := a.observation.Text; got != st.memberObs {
+		t.Errorf("observation field shows %q, want the kept value", got)
+	}
+}
+
+func TestConflictViewHandMerge(t *testing.T) {
+	st, u, q, a := conflictOnScreen(t)
+	a.openConflictView(fieldProposal)
+	v := a.conflictView
+	if v == nil || v.merged == nil {
+		t.Fatal("no hand-merge text for a text field")
+	}
+	// The draft holds both values for the user to edit.
+	if !strings.Contains(v.merged.Text, st.chiefProp) || !strings.Contains(v.merged.Text, st.memberProp) {
+		t.Errorf("merge draft = %q, want both values", v.merged.Text)
+	}
+	merged := st.chiefProp + "\nなお、" + st.memberProp
+	v.merged.SetText(merged)
+	test.Tap(v.save)
+	q.settle(t)
+	a.flushSaves()
+
+	state, err := u.ws.AuditState(st.auditID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := state.Item(st.item.No)
+	if got := it.Result.Proposal; got != merged {
+		t.Errorf("stored proposal = %q, want the merged %q", got, merged)
+	}
+	if c, ok := it.Conflicts[fieldProposal]; ok {
+		t.Errorf("proposal still in conflict in the store: %q", c)
+	}
+	if a.conflicts[fieldProposal].Visible() {
+		t.Error("the proposal's conflict note is still shown")
+	}
+}

@@ -1,0 +1,61 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// unsyncedBadge shows how many of this device's changes no sync has
+// published yet (未同期 3件); it is hidden when there are none. refresh
+// counts them off the UI goroutine.
+type unsyncedBadge struct {
+	app     *App
+	ws      Workspace
+	widget  *widget.Label
+	count   int
+	pending bool // a count is running
+	again   bool // another refresh was asked for while it ran
+}
+
+func newUnsyncedBadge(app *App) *unsyncedBadge {
+	l := widget.NewLabel("")
+	l.Importance = widget.WarningImportance
+	l.Hide()
+	return &unsyncedBadge{app: app, ws: app.ws, widget: l}
+}
+
+// refresh counts again; asked for while a count runs, it counts once more
+// afterwards, so that a burst of saves costs two reads at most.
+func (b *unsyncedBadge) refresh() {
+	if b.ws == nil {
+		return
+	}
+	if b.pending {
+		b.again = true
+		return
+	}
+	b.pending = true
+	ws := b.ws
+	background(b.app.cfg.Run, ws.Unsynced, func(n int, err error) {
+		b.pending = false
+		if err != nil {
+			logError("count unsynced changes", err)
+		} else {
+			b.show(n)
+		}
+		if b.again && b.app.ws == ws {
+			b.again = false
+			b.refresh()
+		}
+	})
+}
+
+func (b *unsyncedBadge) show(n int) {
+	b.count = n
+	if n == 0 {
+		b.widget.Hide()
+		return
+	}
+	b.widget.SetText(lang.L("sync.badge", map[string]any{"Count": n}))
+	b.widget.Show()
+}
