@@ -2,11 +2,11 @@ package ui
 
 import (
 	"bytes"
-	"image"
-	"image/jpeg"
 	"errors"
 	"fmt"
+	"image"
 	"image/color"
+	"image/jpeg"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -112,6 +112,10 @@ type auditScreen struct {
 
 	attaching *attachJob // the evidence import running; nil when none
 
+	// Sync and conflicts (unsynced_badge.go, conflict_view.go).
+	unsynced     *unsyncedBadge // what this device has not synced yet
+	conflictView *conflictView  // the last conflict view opened; for tests
+
 	viewer  *evidenceViewer // the evidence viewer open; nil when none
 	linking *linkPicker     // the link picker open; nil when none
 }
@@ -158,8 +162,9 @@ func (s *auditScreen) buildUI() fyne.CanvasObject {
 	s.backBtn = widget.NewButtonWithIcon(lang.L("workspace.back"), theme.NavigateBackIcon(), s.onBack)
 	helpBtn := widget.NewButtonWithIcon(lang.L("workspace.shortcuts"), theme.HelpIcon(), s.onHelp)
 	helpBtn.Importance = widget.LowImportance
+	s.unsynced = newUnsyncedBadge(s.app)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, s.backBtn, container.NewHBox(s.busy.widget, s.saveLabel, helpBtn), s.title),
+		container.NewBorder(nil, nil, s.backBtn, container.NewHBox(s.busy.widget, s.unsynced.widget, s.saveLabel, helpBtn), s.title),
 		s.message.widget)
 
 	split := container.NewHSplit(s.buildListPane(), s.buildDetailPane())
@@ -382,7 +387,10 @@ func findingOptions() []string {
 	return out
 }
 
-func (s *auditScreen) onShown() { s.load() }
+func (s *auditScreen) onShown() {
+	s.load()
+	s.unsynced.refresh()
+}
 
 // onHidden sends what is still waiting; the writes finish even though
 // the screen has gone. An evidence import stops after its current file.
@@ -819,6 +827,9 @@ func (s *auditScreen) onSaved(k fieldKey, _ any) {
 	if s.state == nil {
 		return
 	}
+	if s.app.isCurrent(s) {
+		s.unsynced.refresh()
+	}
 	for i := range s.state.Items {
 		it := &s.state.Items[i]
 		if it.ID != k.entityID {
@@ -878,7 +889,7 @@ func (s *auditScreen) fillConflicts() {
 		note := widget.NewLabel(lang.L("workspace.conflict", map[string]any{"Count": len(values)}))
 		note.Importance = widget.WarningImportance
 		note.Wrapping = fyne.TextWrapWord
-		box.Add(note)
+		box.Add(container.NewBorder(nil, nil, nil, s.conflictViewButton(f), note)) // conflict_view.go
 		for _, v := range values {
 			v := v
 			field := f
