@@ -111,6 +111,7 @@ func (v *conflictView) build(it *workspace.ItemState) {
 		hint := caption()
 		hint.Wrapping = fyne.TextWrapWord
 		hint.SetText(lang.L("conflict.merge_hint"))
+		intro.SetText(intro.Text + lang.L("conflict.diff_hint"))
 		bottom = container.NewVBox(widget.NewSeparator(), heading(lang.L("conflict.merge")), hint, v.merged,
 			container.NewHBox(layout.NewSpacer(), v.save))
 	}
@@ -129,15 +130,12 @@ func conflictViewSize(w fyne.Window) fyne.Size {
 // column shows competing value i: who wrote it and when, the value, and
 // the button that keeps it.
 func (v *conflictView) column(i int, c conflictChoice, editable bool) fyne.CanvasObject {
-	s := v.screen
 	head := widget.NewLabelWithStyle(lang.L("conflict.value", map[string]any{"N": i + 1}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Importance = widget.WarningImportance
 	who := caption()
 	who.Wrapping = fyne.TextWrapWord
 	who.SetText(choiceMeta(c))
-	text := widget.NewLabel(s.conflictChoiceText(v.field, c.value))
-	text.Wrapping = fyne.TextWrapWord
-	text.Selectable = true
+	text := v.valueText(i, c)
 	keep := widget.NewButtonWithIcon(lang.L("conflict.keep"), theme.ConfirmIcon(), func() { v.onKeep(i) })
 	keep.Importance = widget.WarningImportance
 	setEnabled(keep, editable)
@@ -145,6 +143,39 @@ func (v *conflictView) column(i int, c conflictChoice, editable bool) fyne.Canva
 	card := container.NewBorder(container.NewVBox(head, who, widget.NewSeparator()), keep, nil, nil,
 		container.NewVScroll(text))
 	return container.NewPadded(card)
+}
+
+// valueText shows competing value i; for text, the lines no other value
+// has are coloured, so the difference shows at a glance.
+func (v *conflictView) valueText(i int, c conflictChoice) fyne.CanvasObject {
+	if !textField(v.field) {
+		l := widget.NewLabel(v.screen.conflictChoiceText(v.field, c.value))
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
+	if strings.TrimSpace(c.value) == "" {
+		return widget.NewLabel(lang.L("item.blank"))
+	}
+	others := map[string]bool{}
+	for j, o := range v.choices {
+		if j != i {
+			for _, line := range strings.Split(o.value, "\n") {
+				others[strings.TrimSpace(line)] = true
+			}
+		}
+	}
+	var segs []widget.RichTextSegment
+	for _, line := range strings.Split(c.value, "\n") {
+		seg := &widget.TextSegment{Text: line, Style: widget.RichTextStyleParagraph}
+		if t := strings.TrimSpace(line); t != "" && !others[t] {
+			seg.Style.ColorName = theme.ColorNameWarning
+			seg.Style.TextStyle.Bold = true
+		}
+		segs = append(segs, seg)
+	}
+	r := widget.NewRichText(segs...)
+	r.Wrapping = fyne.TextWrapWord
+	return r
 }
 
 // choiceMeta says who wrote a value and when, as far as known.
@@ -171,20 +202,23 @@ func (s *auditScreen) conflictChoiceText(field, v string) string {
 	return s.conflictValueText(field, v)
 }
 
-// mergeDraft is the text the hand merge starts from: every competing
-// value, in order, each once, separated by a blank line.
+// mergeDraft is the text the hand merge starts from: the lines of every
+// competing value, in order, each line once; the user then edits out
+// what does not belong.
 func mergeDraft(choices []conflictChoice) string {
-	var parts []string
+	var lines []string
 	seen := map[string]bool{}
 	for _, c := range choices {
-		t := strings.TrimSpace(c.value)
-		if t == "" || seen[t] {
-			continue
+		for _, line := range strings.Split(strings.TrimSpace(c.value), "\n") {
+			t := strings.TrimSpace(line)
+			if t == "" || seen[t] {
+				continue
+			}
+			seen[t] = true
+			lines = append(lines, line)
 		}
-		seen[t] = true
-		parts = append(parts, t)
 	}
-	return strings.Join(parts, "\n\n")
+	return strings.Join(lines, "\n")
 }
 
 // onKeep keeps competing value i.

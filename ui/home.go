@@ -79,7 +79,6 @@ func (s *homeScreen) buildToolbar() *widget.Toolbar {
 	s.exportDocuments = newToolbarButton(lang.L("home.export_documents"), theme.DocumentIcon(), s.onExportDocuments)
 	s.openAudit = newToolbarButton(lang.L("home.open_audit"), theme.FolderOpenIcon(), s.onOpenAudit)
 	s.updateAuditActions()
-	s.sync = newToolbarButton(lang.L("home.sync"), theme.ViewRefreshIcon(), s.onSync)
 	s.unsynced = newUnsyncedBadge(s.app)
 	return widget.NewToolbar(
 		newToolbarButton(lang.L("home.new_engagement"), theme.FolderNewIcon(), s.onNewEngagement),
@@ -90,10 +89,8 @@ func (s *homeScreen) buildToolbar() *widget.Toolbar {
 		s.exportChecksheet,
 		s.exportResults,
 		s.exportDocuments,
-		widget.NewToolbarSeparator(),
-		s.sync,
-		toolbarObject{s.unsynced.widget},
 		widget.NewToolbarSpacer(),
+		toolbarObject{s.unsynced.widget},
 		toolbarObject{s.busy.widget},
 		toolbarObject{widget.NewLabel(lang.L("home.me", map[string]any{"Name": me.Name, "Role": roleLabel(audit.Role(me.Role))}))},
 		newToolbarButton(lang.L("home.lock"), theme.LogoutIcon(), s.onLock),
@@ -160,7 +157,8 @@ func (s *homeScreen) buildDetail() fyne.CanvasObject {
 	s.noAudits.Hide()
 	audits := container.NewBorder(
 		container.NewVBox(heading(lang.L("home.audits")), s.noAudits), nil, nil, nil, s.auditList)
-	team := container.NewBorder(heading(lang.L("home.team")), nil, nil, nil, s.teamList)
+	s.sync = newToolbarButton(lang.L("home.sync"), theme.ViewRefreshIcon(), s.onSync)
+	team := container.NewBorder(container.NewBorder(nil, nil, nil, s.sync, heading(lang.L("home.team"))), nil, nil, nil, s.teamList)
 	split := container.NewVSplit(audits, team)
 	split.Offset = 0.62
 	s.detail = container.NewBorder(container.NewVBox(s.title, s.subtitle, widget.NewSeparator()), nil, nil, nil, split)
@@ -178,6 +176,7 @@ func (s *homeScreen) buildEmptyState() fyne.CanvasObject {
 		buttons.Add(demo)
 	}
 	buttons.Add(widget.NewButton(lang.L("home.create_empty"), s.onNewEngagement))
+	buttons.Add(widget.NewButtonWithIcon(lang.L("home.join"), theme.ViewRefreshIcon(), s.onSync))
 	s.empty = container.NewCenter(container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("home.no_engagements"), fyne.TextAlignCenter, fyne.TextStyle{}),
 		container.NewCenter(buttons)))

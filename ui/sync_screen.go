@@ -83,6 +83,7 @@ type syncScreen struct {
 	create      *widget.Button // chief: make the folder the sync folder
 	joinRequest *widget.Button
 	addMember   *widget.Button // chief: add a join request to the roster
+	left        *fyne.Container // the folder pane, laid out again when the team changes
 	result      *fyne.Container
 	resultPane  *container.Scroll
 	message     *messageLabel
@@ -145,7 +146,7 @@ func (s *syncScreen) buildFolderPane() fyne.CanvasObject {
 	s.addMember = widget.NewButtonWithIcon(lang.L("sync.add_member"), theme.ContentAddIcon(), s.onAddMember)
 	s.addMember.Hide()
 
-	return container.NewVBox(
+	s.left = container.NewVBox(
 		heading(lang.L("sync.folder")),
 		container.NewBorder(nil, nil, nil, s.browse, s.folder),
 		hint,
@@ -158,6 +159,7 @@ func (s *syncScreen) buildFolderPane() fyne.CanvasObject {
 		s.teamStatus, s.teamBox,
 		container.NewHBox(s.create, s.addMember, s.joinRequest),
 	)
+	return s.left
 }
 
 // buildResultPane makes the right side, where the summary of a sync goes.
@@ -357,14 +359,14 @@ func (s *syncScreen) showTeam(t *workspace.TeamInfo, err error) {
 		s.teamStatus.Importance = imp
 		s.teamStatus.SetText(status)
 		s.teamStatus.Show()
-		s.teamBox.Refresh()
+		s.left.Refresh()
 		return
 	}
 	s.teamStatus.Hide()
 	for _, m := range t.Members {
 		s.teamBox.Add(s.memberRow(m))
 	}
-	s.teamBox.Refresh()
+	s.left.Refresh()
 }
 
 // memberRow shows one member: name and role, fingerprint, and whether it

@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -37,15 +41,21 @@ const (
 
 func newSyncTeam(t *testing.T) *syncTeam {
 	t.Helper()
-	st := &syncTeam{folder: filepath.Join(t.TempDir(), "共有フォルダ"),
+	return newSyncTeamIn(t, filepath.Join(t.TempDir(), "共有フォルダ"))
+}
+
+// newSyncTeamIn is newSyncTeam with the shared folder at folder.
+func newSyncTeamIn(t *testing.T, folder string) *syncTeam {
+	t.Helper()
+	st := &syncTeam{folder: folder,
 		member: DirStore{Dir: filepath.Join(t.TempDir(), "member"), Options: fastOptions},
-		chiefObs: "入退館管理簿を確認した。共連れ防止のフラッパーゲートが設置されている。\n" +
-			"監視カメラの録画は90日間保存されている。",
-		memberObs: "入退館管理簿を確認した。共連れ防止のフラッパーゲートが設置されている。\n" +
-			"監視カメラの録画は30日間のみ保存されており、規程の90日に満たない。\n" +
-			"センター長への聴取では、来年度に録画装置を更新する予定とのこと。",
-		chiefProp:  "録画の保存期間を規程どおり90日とすること。",
-		memberProp: "録画装置の更新までの間、保存期間を定期的に確認する手順を定めること。",
+		chiefObs: "情報資産台帳を閲覧した。戸籍システム関連の資産は登録されている。\n" +
+			"重要性分類は全資産に付与されている。",
+		memberObs: "情報資産台帳を閲覧した。戸籍システム関連の資産は登録されている。\n" +
+			"窓口端末3台が台帳に未登録であり、重要性分類も付与されていない。\n" +
+			"課長への聴取では、次回の棚卸しで登録する予定とのこと。",
+		chiefProp:  "窓口端末を含め、情報資産台帳を最新の状態に保つこと。",
+		memberProp: "年1回の棚卸しに加え、機器の導入・廃棄の都度、台帳を更新する手順を定めること。",
 	}
 	chief, err := workspace.Create(filepath.Join(t.TempDir(), "chief"), []byte(testPassphrase), chiefName, audit.RoleChief, fastOptions)
 	if err != nil {
@@ -92,6 +102,12 @@ func newSyncTeam(t *testing.T) *syncTeam {
 		if err := e.w.SetResult(st.auditID, st.item.No, workspace.ResultPatch{Observation: &e.obs, Proposal: &e.prop}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// And the chief photographed the ledger.
+	photo := filepath.Join(t.TempDir(), "資産台帳.jpg")
+	writeTestJPEG(t, photo)
+	if _, err := chief.AddEvidence(t.Context(), st.auditID, []string{st.item.No}, photo, "情報資産台帳（窓口端末の頁）"); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := chief.Sync(t.Context(), st.folder, nil); err != nil {
 		t.Fatal(err)
@@ -167,8 +183,12 @@ func TestSyncScreenSyncsTwoStoresAndShowsTheSummary(t *testing.T) {
 		t.Errorf("new ops = %v, want some from %s", rep.NewOps, chiefName)
 	}
 	assertShows(t, u, "同期しました。")
-	assertShows(t, u, "送信：この端末の変更 2 件、証跡 0 件を書き込みました。")
+	assertShows(t, u, "送信：この端末の変更 2 件、証跡ファイル 0 件を書き込みました。")
 	assertShows(t, u, "受信："+chiefName+"さんの変更 "+strconv.Itoa(rep.NewOps[chiefName])+" 件")
+	if rep.Imported == 0 {
+		t.Error("the chief's photo was not imported")
+	}
+	assertShows(t, u, "証跡ファイル "+strconv.Itoa(rep.Imported)+" 件を取り込みました。")
 	assertShows(t, u, "競合（2件）")
 	assertShows(t, u, "No."+st.item.No+" "+oneLine(st.item.Title)+" ・ 監査実施内容")
 	assertShows(t, u, "No."+st.item.No+" "+oneLine(st.item.Title)+" ・ 改善提案")
@@ -323,5 +343,24 @@ func TestConflictViewHandMerge(t *testing.T) {
 	}
 	if a.conflicts[fieldProposal].Visible() {
 		t.Error("the proposal's conflict note is still shown")
+	}
+}
+
+// writeTestJPEG writes a small photo-like JPEG to path.
+func writeTestJPEG(t *testing.T, path string) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	for y := 0; y < 480; y++ {
+		for x := 0; x < 640; x++ {
+			img.Set(x, y, color.RGBA{uint8(x / 3), uint8(y / 2), 160, 255})
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := jpeg.Encode(f, img, nil); err != nil {
+		t.Fatal(err)
 	}
 }
