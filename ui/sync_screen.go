@@ -82,7 +82,7 @@ type syncScreen struct {
 	teamBox     *fyne.Container
 	create      *widget.Button // chief: make the folder the sync folder
 	joinRequest *widget.Button
-	addMember   *widget.Button // chief: add a join request to the roster
+	addMember   *widget.Button  // chief: add a join request to the roster
 	left        *fyne.Container // the folder pane, laid out again when the team changes
 	result      *fyne.Container
 	resultPane  *container.Scroll
