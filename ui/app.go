@@ -250,7 +250,7 @@ func (a *App) show(r Route, s screen) {
 			m.Refresh()
 		}
 	}
-	a.win.SetContent(s.buildUI())
+	a.win.SetContent(a.withActivitySensor(s.buildUI()))
 	s.onShown()
 }
 

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/kansa-audit/kansa/internal/workspace"
 )
@@ -293,5 +294,32 @@ func TestLinkExistingEvidenceToAnotherItem(t *testing.T) {
 	}
 	if st, _ := u.ws.AuditState(id); len(st.Evidence) != len(s.state.Evidence) {
 		t.Error("unlink deleted the file from the audit")
+	}
+}
+
+func TestIdleLockCountsMouseMovement(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	s := openAuditAt(t, u, q, demoDatacenterID(t, u), "")
+	u.win.Resize(fyne.NewSize(1280, 800))
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	u.cfg.Now = func() time.Time { return now }
+	u.touch()
+
+	// The pointer moving over the screen's title (a label: no hoverable
+	// widget of its own) postpones the lock.
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.title).AddXY(4, 4)
+	now = now.Add(4 * time.Minute)
+	test.MoveMouse(u.win.Canvas(), pos)
+	test.MoveMouse(u.win.Canvas(), pos.AddXY(3, 0))
+	now = now.Add(4 * time.Minute)
+	u.checkIdle()
+	if u.ws == nil {
+		t.Fatal("locked although the mouse moved 4 minutes ago")
+	}
+	// Without any activity it still locks.
+	now = now.Add(5 * time.Minute)
+	u.checkIdle()
+	if u.ws != nil {
+		t.Fatal("not locked after 5 idle minutes")
 	}
 }

@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
@@ -65,6 +69,38 @@ func (a *App) idleLockDelay() time.Duration {
 
 // touch records user activity: the idle lock counts from here.
 func (a *App) touch() { a.lastActive = a.cfg.Now() }
+
+// activitySensor lies under a screen's content and counts the mouse
+// moving over the window as activity, so an auditor reading a long
+// proposal or scrolling the item list with the mouse is not locked out.
+// Fyne gives hover events to the topmost hoverable object under the
+// pointer, so the sensor sees the pointer wherever the content has no
+// hoverable widget of its own (labels, backgrounds, the list); buttons and
+// fields take their own events, and using them counts already.
+type activitySensor struct {
+	widget.BaseWidget
+	touch func()
+}
+
+func newActivitySensor(touch func()) *activitySensor {
+	s := &activitySensor{touch: touch}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (s *activitySensor) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// MouseIn, MouseMoved and MouseOut implement desktop.Hoverable.
+func (s *activitySensor) MouseIn(*desktop.MouseEvent)    { s.touch() }
+func (s *activitySensor) MouseMoved(*desktop.MouseEvent) { s.touch() }
+func (s *activitySensor) MouseOut()                      {}
+
+// withActivitySensor puts the sensor under content.
+func (a *App) withActivitySensor(content fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewStack(newActivitySensor(a.touch), content)
+}
 
 // busyWorker is a screen that can be running work the lock must not cut
 // short (an evidence import); the idle lock waits for it.
