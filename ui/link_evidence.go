@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"slices"
 	"strings"
 
@@ -9,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kansa-audit/kansa/internal/audit"
@@ -63,14 +68,21 @@ func (p *linkPicker) build() {
 		func() fyne.CanvasObject {
 			c := widget.NewCheck("", nil)
 			meta := caption()
-			return container.NewVBox(c, meta)
+			icon := container.New(layout.NewGridWrapLayout(fyne.NewSquareSize(linkThumbSize)), widget.NewIcon(theme.FileImageIcon()))
+			return container.NewBorder(nil, nil, icon, nil, container.NewVBox(c, meta))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			box := o.(*fyne.Container)
+			row := o.(*fyne.Container)
+			text := row.Objects[0].(*fyne.Container)
+			icon := row.Objects[1].(*fyne.Container)
 			ev := p.all[p.shown[i]]
-			c := box.Objects[0].(*widget.Check)
+			c := text.Objects[0].(*widget.Check)
 			c.OnChanged = nil
-			c.SetText(ev.FileName)
+			label := ev.FileName
+			if note := strings.TrimSpace(ev.Caption); note != "" {
+				label += "　" + note
+			}
+			c.SetText(label)
 			c.SetChecked(p.chosen[ev.ID])
 			id := ev.ID
 			c.OnChanged = func(on bool) {
@@ -81,7 +93,9 @@ func (p *linkPicker) build() {
 					delete(p.chosen, id)
 				}
 			}
-			box.Objects[1].(*widget.Label).SetText(p.metaText(ev))
+			text.Objects[1].(*widget.Label).SetText(p.metaText(ev))
+			icon.Objects[0] = p.thumbOf(ev, i)
+			icon.Refresh()
 		})
 	p.noneNote = widget.NewLabel(lang.L("link.none"))
 	p.noneNote.Wrapping = fyne.TextWrapWord
@@ -93,6 +107,44 @@ func (p *linkPicker) build() {
 	if win := p.s.app.win.Canvas().Size(); win.Width > 0 {
 		p.dialog.Resize(fyne.NewSize(min(760, win.Width*0.9), win.Height*0.8))
 	}
+}
+
+// linkThumbSize is the edge of a candidate's thumbnail.
+const linkThumbSize = 48
+
+// thumbOf is the thumbnail of candidate ev shown in row i, from the
+// screen's cache; a photo not cached yet is loaded off the UI goroutine
+// (only rows on screen ask, so a large audit does not load them all) and
+// the row redrawn.
+func (p *linkPicker) thumbOf(ev audit.Evidence, row widget.ListItemID) fyne.CanvasObject {
+	s := p.s
+	if img := s.thumbs[ev.ID]; img != nil {
+		return thumbImage(img)
+	}
+	if _, cached := s.thumbs[ev.ID]; !cached && ev.Kind == audit.EvidencePhoto && !s.loading[ev.ID] {
+		s.loading[ev.ID] = true
+		ws, id := s.ws, ev.ID
+		background(s.app.cfg.Run, func() (image.Image, error) {
+			jpg, _, _, ok, err := ws.EvidenceImage(id, true)
+			if err != nil || !ok {
+				return nil, err
+			}
+			return jpeg.Decode(bytes.NewReader(jpg))
+		}, func(img image.Image, err error) {
+			delete(s.loading, id)
+			if err != nil {
+				logError("thumbnail "+id, err)
+			}
+			s.thumbs[id] = img
+			if s.linking == p && row < len(p.shown) {
+				p.list.RefreshItem(row)
+			}
+		})
+	}
+	if ev.Kind == audit.EvidencePhoto {
+		return widget.NewIcon(theme.FileImageIcon())
+	}
+	return widget.NewIcon(theme.FileIcon())
 }
 
 // metaText is the second line of a candidate: when, the short hash, and
