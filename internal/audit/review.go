@@ -1,6 +1,9 @@
 package audit
 
 import (
+	"crypto/ed25519"
+	"encoding/binary"
+	"slices"
 	"strings"
 	"time"
 )
@@ -61,7 +64,24 @@ const (
 	SignPreparer SignOffKind = "preparer" // the auditor who did the work
 	SignReviewer SignOffKind = "reviewer" // a reviewer other than the preparer
 	SignApproval SignOffKind = "approval" // the chief's final approval; locks the audit
+	SignReopen   SignOffKind = "reopen"   // the chief reopens an approved audit; Target is the approval id
 )
+
+// MaySign reports whether a member with role r may make a sign-off of kind
+// k. Anyone on the team signs off as preparer. Reviewing is for the chief
+// and the chief's assistant (主監査人補佐): the contract's roles have no
+// separate "reviewer". Only the chief approves and reopens.
+func (r Role) MaySign(k SignOffKind) bool {
+	switch k {
+	case SignPreparer:
+		return r.Valid()
+	case SignReviewer:
+		return r == RoleChief || r == RoleAssistant
+	case SignApproval, SignReopen:
+		return r == RoleChief
+	}
+	return false
+}
 
 // SignOff records that someone vouched for exact versions of the work: it
 // names the op ids it covers, so any later edit makes it stale.
@@ -75,15 +95,20 @@ type SignOff struct {
 	At       time.Time   `json:"at"`
 	Covers   []string    `json:"covers"`             // op ids, "device:seq"
 	Preparer string      `json:"preparer,omitempty"` // member id of the preparer, for reviewer sign-offs
+
+	Engagement string `json:"engagement,omitempty"` // engagement id, so a signature never verifies in another
+	Name       string `json:"name,omitempty"`       // the signer's display name
+	Reason     string `json:"reason,omitempty"`     // why an approval was reopened (SignReopen)
+	Sig        []byte `json:"sig,omitempty"`        // Ed25519 signature over SigningBytes
 }
 
 // Validate checks the sign-off, including the rule that nobody reviews their
 // own work and that only a chief approves.
 func (s SignOff) Validate() error {
 	switch s.Kind {
-	case SignPreparer, SignReviewer, SignApproval:
+	case SignPreparer, SignReviewer, SignApproval, SignReopen:
 	default:
-		return invalid("signoff.kind", "%q is not preparer, reviewer or approval", s.Kind)
+		return invalid("signoff.kind", "%q is not preparer, reviewer, approval or reopen", s.Kind)
 	}
 	if strings.TrimSpace(s.Target) == "" {
 		return invalid("signoff.target", "is empty")
@@ -94,7 +119,7 @@ func (s SignOff) Validate() error {
 	if s.At.IsZero() {
 		return invalid("signoff.at", "is missing")
 	}
-	if len(s.Covers) == 0 {
+	if len(s.Covers) == 0 && s.Kind != SignReopen {
 		return invalid("signoff.covers", "names no operations")
 	}
 	if s.Kind == SignReviewer && s.Preparer == s.Signer {
@@ -103,20 +128,80 @@ func (s SignOff) Validate() error {
 	if s.Kind == SignApproval && s.Role != RoleChief {
 		return invalid("signoff.role", "only the chief auditor approves (got %q)", s.Role)
 	}
+	if s.Kind == SignReopen {
+		if s.Role != RoleChief {
+			return invalid("signoff.role", "only the chief auditor reopens an approved audit (got %q)", s.Role)
+		}
+		if strings.TrimSpace(s.Reason) == "" {
+			return invalid("signoff.reason", "reopening needs a reason")
+		}
+	}
 	return nil
 }
 
+// SigningBytes is the canonical encoding a signature covers: a domain
+// string, then id, engagement, audit, kind, target, signer, name, role,
+// time (UTC, RFC 3339 with nanoseconds), preparer and reason, each
+// length-prefixed, then the covered op ids sorted, counted and
+// length-prefixed. Field order, map order and time zones cannot change it.
+func (s SignOff) SigningBytes() []byte {
+	b := []byte("kansa/signoff/v1\x00")
+	str := func(v string) {
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	}
+	for _, v := range []string{s.ID, s.Engagement, s.AuditID, string(s.Kind), s.Target, s.Signer, s.Name,
+		string(s.Role), s.At.UTC().Format(time.RFC3339Nano), s.Preparer, s.Reason} {
+		str(v)
+	}
+	covers := slices.Clone(s.Covers)
+	slices.Sort(covers)
+	b = binary.AppendUvarint(b, uint64(len(covers)))
+	for _, c := range covers {
+		str(c)
+	}
+	return b
+}
+
+// Sign sets s.Sig with the signer's private key.
+func (s *SignOff) Sign(key ed25519.PrivateKey) {
+	s.Sig = ed25519.Sign(key, s.SigningBytes())
+}
+
+// Verify reports whether s.Sig is a signature of s by the public key pub.
+func (s SignOff) Verify(pub ed25519.PublicKey) bool {
+	return len(pub) == ed25519.PublicKeySize && len(s.Sig) == ed25519.SignatureSize &&
+		ed25519.Verify(pub, s.SigningBytes(), s.Sig)
+}
+
 // Stale reports whether a sign-off no longer covers the current state: it is
-// stale when any op id of current is not among those it covers.
+// stale when any op id of current is not among those it covers (an edit
+// since), or when a covered op is no longer current (its value is gone,
+// say with a deleted item).
 func (s SignOff) Stale(current []string) bool {
+	added, gone := s.Changes(current)
+	return len(added) > 0 || len(gone) > 0
+}
+
+// Changes returns the op ids of current that the sign-off does not cover
+// (edits made since) and the covered ids that are no longer current, each
+// in the order given.
+func (s SignOff) Changes(current []string) (added, gone []string) {
 	covered := make(map[string]bool, len(s.Covers))
 	for _, id := range s.Covers {
 		covered[id] = true
 	}
+	now := make(map[string]bool, len(current))
 	for _, id := range current {
+		now[id] = true
 		if !covered[id] {
-			return true
+			added = append(added, id)
 		}
 	}
-	return false
+	for _, id := range s.Covers {
+		if !now[id] {
+			gone = append(gone, id)
+		}
+	}
+	return added, gone
 }

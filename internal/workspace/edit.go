@@ -18,14 +18,15 @@ import (
 )
 
 // editableAudit checks that an audit exists and is not locked. It reads
-// only the lock flag: this is on the path of every keystroke's autosave.
+// only the lock record that the verified approvals give (review.go): this
+// is on the path of every keystroke's autosave.
 func editableAudit(tx *bolt.Tx, auditID string) error {
-	ent, err := entityOf(tx, auditID, TypeAudit)
-	if err != nil {
+	if _, err := entityOf(tx, auditID, TypeAudit); err != nil {
 		return err
 	}
-	var locked bool
-	if ent.Decode("locked", &locked); locked {
+	if lock, err := auditLock(tx, auditID); err != nil {
+		return err
+	} else if lock != "" {
 		return ErrLocked
 	}
 	return nil

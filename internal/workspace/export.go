@@ -15,6 +15,7 @@ type ShowDoc struct {
 	Audit      ShowAudit     `json:"audit"`
 	Items      []ShowItem    `json:"items"`
 	Interviews []ShowHearing `json:"interviews"`
+	Review     ShowReview    `json:"review"` // notes and sign-offs (review.go)
 }
 
 // ShowAudit is the audit header.
@@ -129,6 +130,7 @@ func (s *AuditState) Show() ShowDoc {
 		}
 		doc.Interviews = append(doc.Interviews, sh)
 	}
+	doc.Review = s.showReview(noOf)
 	return doc
 }
 

@@ -25,6 +25,7 @@ type AuditState struct {
 	Evidence []audit.Evidence
 	Hearings []audit.Hearing
 	Notes    []audit.ReviewNote
+	SignOffs []SignOffState // every sign-off seen, oldest first, with its verdict (review.go)
 }
 
 // Summary counts the audit's progress.
@@ -142,6 +143,10 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 				s.Items[i].Evidence = append(s.Items[i].Evidence, ev)
 			}
 		}
+	}
+	// Review (review.go): sign-offs, and the lock derived from verified approvals.
+	if err := readReview(tx, s); err != nil {
+		return nil, err
 	}
 	sort.SliceStable(s.Hearings, func(i, j int) bool { return s.Hearings[i].At.Before(s.Hearings[j].At) })
 	for _, h := range s.Hearings {

@@ -435,6 +435,10 @@ func (w *Workspace) applyBundle(ctx context.Context, f *exchange.Folder, t *exch
 			}
 		}
 		skew = tx.Skew()
+		// Review hook (review.go): verify the sign-offs and approvals in b.
+		if err := w.reviewSyncHook(tx, t, b, rep); err != nil {
+			return err
+		}
 		return tx.PutRecord(recBundle, b.ID, bundleRec{Member: b.Member, Device: b.Device, From: b.From, To: b.To})
 	})
 	if err != nil {

@@ -273,7 +273,12 @@ func TestDeleteItem(t *testing.T) {
 func TestLockedAuditRefusesEdits(t *testing.T) {
 	w := mustWorkspace(t)
 	_, aud := mustAudit(t, w, "datacenter")
-	w.st.Update(func(tx *bolt.Tx) error { _, _, err := tx.Write(aud, "locked", true); return err })
+	if err := w.SetResult(aud, "2", ResultPatch{Rating: str("conform")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Approve(aud); err != nil { // the lock is the chief's approval (review.go)
+		t.Fatal(err)
+	}
 	if err := w.SetResult(aud, "1", ResultPatch{Rating: str("conform")}); !errors.Is(err, ErrLocked) {
 		t.Fatalf("edit of locked audit: %v", err)
 	}
