@@ -48,6 +48,7 @@ const (
 	PageExport                 // audit plan and report export of one audit, with the lints
 	PageAudit                  // the on-site workspace of one audit: its items and results
 	PageSync                   // the shared-folder sync of an engagement, and its team
+	PageReview                 // the review queue of one audit, with the chief's approval
 )
 
 // Route is a navigation target. It is a struct so that screens can carry
@@ -199,10 +200,10 @@ func (a *App) Window() fyne.Window { return a.win }
 // workbook already read, so it is opened with show; navigating to it goes
 // home.
 func (a *App) navigate(r Route) {
-	if (r.Page == PageHome || r.Page == PageImport || r.Page == PageExport || r.Page == PageAudit || r.Page == PageSync) && a.ws == nil {
+	if (r.Page == PageHome || r.Page == PageImport || r.Page == PageExport || r.Page == PageAudit || r.Page == PageSync || r.Page == PageReview) && a.ws == nil {
 		r = Route{Page: PageUnlock}
 	}
-	if (r.Page == PageExport || r.Page == PageAudit) && r.AuditID == "" {
+	if (r.Page == PageExport || r.Page == PageAudit || r.Page == PageReview) && r.AuditID == "" {
 		r.Page = PageHome
 	}
 	var s screen
@@ -215,6 +216,8 @@ func (a *App) navigate(r Route) {
 		s = newAuditScreen(a, r)
 	case PageSync:
 		s = newSyncScreen(a, r)
+	case PageReview:
+		s = newReviewScreen(a, r)
 	case PageHome, PageImport:
 		r.Page = PageHome
 		s = &homeScreen{app: a, ws: a.ws, want: r}

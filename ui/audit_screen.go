@@ -115,6 +115,7 @@ type auditScreen struct {
 	// Sync and conflicts (unsynced_badge.go, conflict_view.go).
 	unsynced     *unsyncedBadge // what this device has not synced yet
 	conflictView *conflictView  // the last conflict view opened; for tests
+	review       *reviewPanel   // the item's sign-offs and review notes (review.go)
 
 	viewer  *evidenceViewer // the evidence viewer open; nil when none
 	linking *linkPicker     // the link picker open; nil when none
@@ -164,7 +165,7 @@ func (s *auditScreen) buildUI() fyne.CanvasObject {
 	helpBtn.Importance = widget.LowImportance
 	s.unsynced = newUnsyncedBadge(s.app)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, s.backBtn, container.NewHBox(s.busy.widget, s.unsynced.widget, s.saveLabel, helpBtn), s.title),
+		container.NewBorder(nil, nil, s.backBtn, container.NewHBox(s.busy.widget, s.unsynced.widget, s.saveLabel, s.openReviewButton(), helpBtn), s.title),
 		s.message.widget)
 
 	split := container.NewHSplit(s.buildListPane(), s.buildDetailPane())
@@ -332,6 +333,7 @@ func (s *auditScreen) buildDetailPane() fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.linkBtn, s.attach), s.evidenceHead), s.evidenceBox,
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, s.newHearing, s.hearingHead), s.hearingBox,
+		s.buildReviewPanel(),
 	)
 	s.columnsBox(columns)
 	s.detailScroll = container.NewVScroll(container.NewPadded(body))
@@ -685,6 +687,7 @@ func (s *auditScreen) fillDetail() {
 	s.fillConflicts()
 	s.fillEvidence()
 	s.fillHearings()
+	s.fillReview()
 	s.noItem.Hide()
 	s.detail.Show()
 	s.detailScroll.ScrollToTop()
@@ -828,7 +831,7 @@ func (s *auditScreen) onSaved(k fieldKey, _ any) {
 		return
 	}
 	if s.app.isCurrent(s) {
-		s.unsynced.refresh()
+		s.afterSave(k) // unsynced_badge.go, review.go
 	}
 	for i := range s.state.Items {
 		it := &s.state.Items[i]

@@ -69,6 +69,8 @@ type Workspace interface {
 	ExportDocument(ctx context.Context, req workspace.DocRequest, progress func(done, total int)) error
 	// The shared-folder sync and the team (sync_screen.go).
 	syncWorkspace
+	// Review notes, sign-offs and approval (review.go).
+	reviewWorkspace
 }
 
 var _ Workspace = (*workspace.Workspace)(nil)

@@ -24,7 +24,8 @@ type conflictChoice struct {
 	at     time.Time
 }
 
-// conflictChoices lists the competing values of field of an item.
+// conflictChoices lists the competing values of field of an item, with
+// author and time when the store gives them.
 func conflictChoices(it *workspace.ItemState, field string) []conflictChoice {
 	var out []conflictChoice
 	for _, v := range it.Conflicts[field] {
@@ -67,6 +68,13 @@ func (s *auditScreen) openConflictView(field string) {
 	choices := conflictChoices(it, field)
 	if len(choices) == 0 {
 		return
+	}
+	if s.review != nil {
+		for i, c := range choices {
+			if n := s.review.names[c.author]; n != "" {
+				choices[i].author = n // a member id the store could not name
+			}
+		}
 	}
 	v := &conflictView{screen: s, field: field, itemID: it.ID, choices: choices}
 	v.build(it)

@@ -8,12 +8,15 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
 	"github.com/kansa-audit/kansa/fixtures"
 	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/jpcal"
 	"github.com/kansa-audit/kansa/internal/workspace"
 )
 
@@ -47,8 +50,13 @@ func newSyncTeam(t *testing.T) *syncTeam {
 // newSyncTeamIn is newSyncTeam with the shared folder at folder.
 func newSyncTeamIn(t *testing.T, folder string) *syncTeam {
 	t.Helper()
+	memberOpts, chiefOpts := fastOptions, fastOptions
+	// Clocks that tick on each reading, so that the conflict view shows
+	// times of the audit day: the chief wrote at 10:12, the member at 11:05.
+	memberOpts.Now = tickingClock(time.Date(2026, 5, 1, 11, 5, 0, 0, jpcal.JST))
+	chiefOpts.Now = tickingClock(time.Date(2026, 5, 1, 10, 12, 0, 0, jpcal.JST))
 	st := &syncTeam{folder: folder,
-		member: DirStore{Dir: filepath.Join(t.TempDir(), "member"), Options: fastOptions},
+		member: DirStore{Dir: filepath.Join(t.TempDir(), "member"), Options: memberOpts},
 		chiefObs: "情報資産台帳を閲覧した。戸籍システム関連の資産は登録されている。\n" +
 			"重要性分類は全資産に付与されている。",
 		memberObs: "情報資産台帳を閲覧した。戸籍システム関連の資産は登録されている。\n" +
@@ -57,7 +65,7 @@ func newSyncTeamIn(t *testing.T, folder string) *syncTeam {
 		chiefProp:  "窓口端末を含め、情報資産台帳を最新の状態に保つこと。",
 		memberProp: "年1回の棚卸しに加え、機器の導入・廃棄の都度、台帳を更新する手順を定めること。",
 	}
-	chief, err := workspace.Create(filepath.Join(t.TempDir(), "chief"), []byte(testPassphrase), chiefName, audit.RoleChief, fastOptions)
+	chief, err := workspace.Create(filepath.Join(t.TempDir(), "chief"), []byte(testPassphrase), chiefName, audit.RoleChief, chiefOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +82,7 @@ func newSyncTeamIn(t *testing.T, folder string) *syncTeam {
 	if _, err := chief.CreateFolder(st.engID, st.folder); err != nil {
 		t.Fatal(err)
 	}
-	member, err := workspace.Create(st.member.Dir, []byte(testPassphrase), memberName, audit.RoleAuditor, fastOptions)
+	member, err := workspace.Create(st.member.Dir, []byte(testPassphrase), memberName, audit.RoleAuditor, memberOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,4 +371,10 @@ func writeTestJPEG(t *testing.T, path string) {
 	if err := jpeg.Encode(f, img, nil); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// tickingClock reads start, then a second later on each call.
+func tickingClock(start time.Time) func() time.Time {
+	var n atomic.Int64
+	return func() time.Time { return start.Add(time.Duration(n.Add(1)) * time.Second) }
 }

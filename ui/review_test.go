@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/kansa-audit/kansa/fixtures"
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/workspace"
+)
+
+// newReviewDemoStore makes a store of a chief auditor holding the demo.
+func newReviewDemoStore(t *testing.T) DirStore {
+	t.Helper()
+	store := DirStore{Dir: filepath.Join(t.TempDir(), "store"), Options: fastOptions}
+	ws, err := workspace.Create(store.Dir, []byte(testPassphrase), chiefName, audit.RoleChief, fastOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fixtures.Demo(ws); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+// openRatedItem opens the datacenter audit of the demo at its first
+// rated item (a sign-off needs a result).
+func openRatedItem(t *testing.T, u *App, q *queueRunner) (*auditScreen, string) {
+	t.Helper()
+	id := demoDatacenterID(t, u)
+	st, err := u.ws.AuditState(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range st.Items {
+		if it.Result.Rating != "" {
+			return openAuditAt(t, u, q, id, it.No), id
+		}
+	}
+	t.Fatal("no rated item in the demo")
+	return nil, ""
+}
+
+func TestReviewNoteFromTheItemShowsInTheQueue(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newReviewDemoStore(t))
+	s, auditID := openRatedItem(t, u, q)
+	it := s.state.Items[s.current]
+	p := s.review
+	test.Type(p.noteText, "証跡の撮影日時を確認してください。")
+	test.Tap(p.addNote)
+	q.settle(t)
+
+	st, err := u.ws.AuditState(auditID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var note audit.ReviewNote
+	for _, n := range st.Notes {
+		if n.Target == it.ID {
+			note = n
+		}
+	}
+	if note.Text != "証跡の撮影日時を確認してください。" || note.Status != audit.NoteOpen {
+		t.Fatalf("stored note = %+v, want the open note on %s", note, it.No)
+	}
+	assertShows(t, u, "証跡の撮影日時を確認してください。")
+	assertShows(t, u, "指摘事項を追加しました。")
+
+	// The preparer answers it from the item.
+	test.Type(s.review.answers[note.ID], "撮影日時は令和8年9月10日です。")
+	test.Tap(s.review.answerBtns[note.ID])
+	q.settle(t)
+
+	u.navigate(Route{Page: PageReview, AuditID: auditID})
+	q.settle(t)
+	r := screenOf[*reviewScreen](t, u)
+	if r.queue == nil || len(r.queue.OpenNotes) != 1 || r.queue.OpenNotes[0].ID != note.ID {
+		t.Fatalf("queue = %+v, want the note", r.queue)
+	}
+	if got := r.queue.OpenNotes[0].Status; got != audit.NoteAnswered {
+		t.Errorf("note status = %s, want answered", got)
+	}
+	assertShows(t, u, "未完了の指摘事項（1件）")
+	assertShows(t, u, "【回答済】No."+it.No+" "+oneLine(it.Title)+"：証跡の撮影日時を確認してください。")
+	if len(r.links) != 1 {
+		t.Fatalf("open links = %d, want 1", len(r.links))
+	}
+	test.Tap(r.links[0])
+	q.settle(t)
+	back := screenOf[*auditScreen](t, u)
+	if back.state.Items[back.current].ID != it.ID {
+		t.Errorf("開く opened item %s, want %s", back.state.Items[back.current].No, it.No)
+	}
+
+	// Closing it empties the queue.
+	test.Tap(back.review.closeBtns[note.ID])
+	q.settle(t)
+	queue, err := u.ws.ReviewQueue(auditID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queue.OpenNotes) != 0 {
+		t.Errorf("open notes after closing = %+v", queue.OpenNotes)
+	}
+}
+
+func TestSignOffGoesStaleOnEditAndTheQueueSaysSo(t *testing.T) {
+	u, q, ft := newWorkspaceApp(t, newReviewDemoStore(t))
+	s, auditID := openRatedItem(t, u, q)
+	it := s.state.Items[s.current]
+
+	test.Tap(s.review.prepare)
+	q.settle(t)
+	assertShows(t, u, "作成者としてサインオフしました。")
+	queue, err := u.ws.ReviewQueue(auditID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queue.AwaitingReview) != 1 || queue.AwaitingReview[0].Target != it.ID {
+		t.Fatalf("awaiting review = %+v, want item %s", queue.AwaitingReview, it.No)
+	}
+
+	// Nobody reviews their own work.
+	test.Tap(s.review.review)
+	q.settle(t)
+	if got := s.message.text(); !strings.HasPrefix(got, "自分が作成した内容を") {
+		t.Errorf("message = %q, want the self-review refusal", got)
+	}
+
+	// An edit after the sign-off makes it stale, on the item and in the queue.
+	test.Type(s.observation, "（追記）")
+	t.Logf("entry %q label %q disabled %v filling %v", s.observation.Text, s.saveLabel.Text, s.observation.Disabled(), s.filling)
+	q.settle(t)
+	ft.fire()
+	q.settle(t)
+	if got := stored(t, u.ws, auditID, it.No).Result.Observation; !strings.Contains(got, "（追記）") {
+		t.Fatalf("stored observation = %q, want the edit", got)
+	}
+	var stale bool
+	for _, so := range s.state.SignOffs {
+		if so.Target == it.ID && so.Kind == audit.SignPreparer && so.Stale {
+			stale = true
+		}
+	}
+	if !stale {
+		t.Fatalf("sign-offs after the edit = %+v, want the preparer's stale", s.state.SignOffs)
+	}
+	found := false
+	for _, txt := range visibleTexts(u) {
+		if strings.HasPrefix(txt, "作成者サインオフ：") && strings.HasSuffix(txt, "失効") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no stale marker on the item; it shows:\n%s", strings.Join(visibleTexts(u), "\n"))
+	}
+
+	u.navigate(Route{Page: PageReview, AuditID: auditID})
+	q.settle(t)
+	r := screenOf[*reviewScreen](t, u)
+	if len(r.queue.Stale) != 1 {
+		t.Fatalf("stale sign-offs = %+v, want 1", r.queue.Stale)
+	}
+	assertShows(t, u, "失効したサインオフ（1件）")
+
+	// The chief approves; the audit is locked.
+	test.Tap(r.approve)
+	if r.approving == nil {
+		t.Fatal("no confirmation before approving")
+	}
+	test.Tap(r.approving.confirm)
+	q.settle(t)
+	if !r.queue.Locked {
+		t.Error("queue not locked after the approval")
+	}
+	assertShows(t, u, "この監査は承認済みで、編集できないようロックされています。")
+}
