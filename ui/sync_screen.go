@@ -92,6 +92,7 @@ type syncScreen struct {
 	// Open dialogs, kept so that tests can drive them.
 	progress *progressDialog
 	adding   *addMemberDialog
+	creating *confirmDialog
 }
 
 func newSyncScreen(app *App, r Route) *syncScreen {
@@ -744,10 +745,10 @@ func (s *syncScreen) onCreateFolder() {
 	if dir == "" || s.engagement == nil || s.busy.busy() {
 		return
 	}
-	c := newConfirmDialog(lang.L("sync.create_title"),
+	s.creating = newConfirmDialog(lang.L("sync.create_title"),
 		lang.L("sync.create_question", map[string]any{"Folder": dir, "Title": s.engagement.Title}),
 		lang.L("sync.create_confirm"), lang.L("form.cancel"), func() { s.createFolder(dir) }, s.app.win)
-	c.dialog.Show()
+	s.creating.dialog.Show()
 }
 
 func (s *syncScreen) createFolder(dir string) {

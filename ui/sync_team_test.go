@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/workspace"
+)
+
+// TestChiefCreatesTheFolderAndAddsAMember: the chief makes the shared
+// folder and adds a member from their join request on the sync screen,
+// seeing the fingerprint first; the member's store then receives the
+// engagement by syncing.
+func TestChiefCreatesTheFolderAndAddsAMember(t *testing.T) {
+	member, err := workspace.Create(filepath.Join(t.TempDir(), "member"), []byte(testPassphrase), memberName, audit.RoleAuditor, fastOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer member.Close()
+	req, fp, err := member.JoinRequest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqPath := filepath.Join(t.TempDir(), "参加申請.json")
+	if err := os.WriteFile(reqPath, req, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	u, q, _ := newWorkspaceApp(t, newReviewDemoStore(t))
+	picker := &fakePicker{openPath: reqPath}
+	u.files = picker
+	u.navigate(Route{Page: PageSync})
+	q.settle(t)
+	s := screenOf[*syncScreen](t, u)
+	if s.engagement == nil {
+		t.Fatal("the store's only engagement is not chosen")
+	}
+	folder := filepath.Join(t.TempDir(), "共有")
+	s.folder.SetText(folder)
+	s.onFolderChosen()
+	q.settle(t)
+	assertShows(t, u, "このフォルダはまだ共有フォルダではありません。「共有フォルダを作成」で、この監査業務の共有フォルダにできます。")
+	if s.create.Hidden || s.create.Disabled() {
+		t.Fatal("the chief is not offered to create the folder")
+	}
+	test.Tap(s.create)
+	test.Tap(s.creating.confirm)
+	q.settle(t)
+	if s.team == nil || len(s.team.Members) != 1 {
+		t.Fatalf("team after create = %+v, want the chief alone", s.team)
+	}
+	if s.addMember.Hidden {
+		t.Fatal("no 「メンバーを追加」 once the folder exists")
+	}
+
+	test.Tap(s.addMember)
+	q.settle(t)
+	if s.adding == nil {
+		t.Fatal("no confirmation with the fingerprint before adding")
+	}
+	assertShows(t, u, fp)
+	test.Tap(s.adding.add)
+	q.settle(t)
+	if s.team == nil || len(s.team.Members) != 2 {
+		t.Fatalf("team after adding = %+v, want 2", s.team)
+	}
+	if !strings.Contains(s.message.text(), fp) {
+		t.Errorf("message = %q, want the fingerprint to compare", s.message.text())
+	}
+	syncNow(t, u, q, s)
+	if s.summary.report.Published == 0 {
+		t.Error("the chief's first sync published nothing")
+	}
+
+	// The member's store receives the engagement.
+	if _, err := member.Sync(t.Context(), folder, nil); err != nil {
+		t.Fatal(err)
+	}
+	engs, err := member.Engagements()
+	if err != nil || len(engs) != 1 || engs[0].ID != s.engagement.ID {
+		t.Fatalf("member's engagements = %+v, %v; want the chief's", engs, err)
+	}
+}
+
+// TestJoinRequestFromTheSyncScreen: a new member with an empty store
+// writes a join request that names their fingerprint.
+func TestJoinRequestFromTheSyncScreen(t *testing.T) {
+	store := DirStore{Dir: filepath.Join(t.TempDir(), "store"), Options: fastOptions}
+	ws, err := store.Create([]byte(testPassphrase), memberName, audit.RoleAuditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+	u, q := newTestApp(t, store)
+	unlock := screenOf[*unlockScreen](t, u)
+	test.Type(unlock.pass, testPassphrase)
+	typeEnter(unlock.pass)
+	q.settle(t)
+	home := screenOf[*homeScreen](t, u)
+	home.demoOffer.dialog.Hide()
+	path := filepath.Join(t.TempDir(), "join.json")
+	u.files = &fakePicker{savePath: path}
+	triggerShortcut(t, u, syncShortcut)
+	q.settle(t)
+	s := screenOf[*syncScreen](t, u)
+	assertShows(t, u, "この端末にはまだ監査業務がありません。主監査人から共有フォルダを受け取り、参加申請を渡して登録してもらってから同期してください。")
+	test.Tap(s.joinRequest)
+	q.settle(t)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := workspace.ReadJoinRequest(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp, _ := u.ws.Fingerprint()
+	if m.Fingerprint != fp || m.Name != memberName {
+		t.Errorf("join request names %s %s, want %s %s", m.Name, m.Fingerprint, memberName, fp)
+	}
+	assertShows(t, u, fp)
+}
