@@ -16,6 +16,12 @@ type ItemState struct {
 	Hearings  []string            // ids of hearings whose statements link here
 	Conflicts map[string][]string // field -> competing values
 	Restored  bool                // deleted elsewhere, kept alive by an edit here
+	// ConflictDetails holds the same conflicts as Conflicts, each value
+	// with its op id, author and time (for the conflict view).
+	ConflictDetails map[string][]ConflictValue
+	// Merged lists, per long-text field whose concurrent edits merged
+	// line by line (merge.go), the values the shown text combines.
+	Merged map[string][]ConflictValue
 }
 
 // AuditState is an audit's full state.
@@ -26,6 +32,10 @@ type AuditState struct {
 	Hearings []audit.Hearing
 	Notes    []audit.ReviewNote
 	SignOffs []SignOffState // every sign-off seen, oldest first, with its verdict (review.go)
+
+	// RecordConflicts holds the conflicts of hearings and review notes:
+	// entity id -> field -> competing values (ItemState has its own).
+	RecordConflicts map[string]map[string][]ConflictValue
 }
 
 // Summary counts the audit's progress.
@@ -86,6 +96,24 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 		return nil, err
 	}
 	byItem := map[string]int{}
+	var names map[string]string // member id -> name, read at the first conflict
+	details := func(e *change.Entity) map[string][]ConflictValue {
+		if len(e.Conflicts()) == 0 {
+			return nil
+		}
+		if names == nil {
+			names = authorNames(tx, ent.Parent())
+		}
+		return conflictDetails(e, names)
+	}
+	record := func(e *change.Entity) {
+		if d := details(e); d != nil {
+			if s.RecordConflicts == nil {
+				s.RecordConflicts = map[string]map[string][]ConflictValue{}
+			}
+			s.RecordConflicts[e.ID] = d
+		}
+	}
 	for _, id := range ids {
 		e, err := tx.Entity(id)
 		if err != nil {
@@ -94,6 +122,8 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 		if !alive(e) {
 			continue
 		}
+		// Long texts whose concurrent edits merge cleanly read as merged.
+		e, merged := resolveMerges(tx, e)
 		switch e.Type() {
 		case TypeItem:
 			var both struct {
@@ -106,6 +136,16 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 			it := ItemState{Item: both.Item, Result: both.Result}
 			it.ID, it.AuditID = e.ID, ent.ID
 			it.Conflicts = conflicts(e)
+			it.ConflictDetails = details(e)
+			for f, vals := range merged {
+				if names == nil {
+					names = authorNames(tx, ent.Parent())
+				}
+				if it.Merged == nil {
+					it.Merged = map[string][]ConflictValue{}
+				}
+				it.Merged[f] = conflictValues(vals, names)
+			}
 			it.Restored = e.Status() == change.RestoredByEdit
 			s.Items = append(s.Items, it)
 		case TypeEvidence:
@@ -123,6 +163,7 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 			}
 			h.ID, h.AuditID = e.ID, ent.ID
 			s.Hearings = append(s.Hearings, h)
+			record(e)
 		case TypeNote:
 			var n audit.ReviewNote
 			if err := decode(e, &n); err != nil {
@@ -130,6 +171,7 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 			}
 			n.ID, n.AuditID = e.ID, ent.ID
 			s.Notes = append(s.Notes, n)
+			record(e)
 		}
 	}
 	sort.SliceStable(s.Items, func(i, j int) bool { return audit.CompareNo(s.Items[i].No, s.Items[j].No) < 0 })
