@@ -71,20 +71,49 @@ func (b *Bundle) check() error {
 // PutObject encrypts plain for the engagement and writes it to the
 // reader's object directory. Call it for every object before the bundle.
 func (f *Folder) PutObject(t *Team, plain []byte) (Object, error) {
-	rcp, err := t.recipient()
+	o, ct, err := f.SealObject(t, plain)
 	if err != nil {
 		return Object{}, err
+	}
+	return o, f.WriteObject(o, ct)
+}
+
+// SealObject encrypts plain for the engagement and names it, without
+// writing it: a caller can record the name first, so that after a crash
+// it finds the file again instead of writing a second copy.
+func (f *Folder) SealObject(t *Team, plain []byte) (Object, []byte, error) {
+	rcp, err := t.recipient()
+	if err != nil {
+		return Object{}, nil, err
 	}
 	ct, err := encrypt(plain, rcp)
 	if err != nil {
-		return Object{}, err
+		return Object{}, nil, err
 	}
 	name := sum(ct)
-	o := Object{Path: "m/" + t.Me + "/o/" + name[:2] + "/" + name, SHA256: sum(plain), Size: int64(len(plain))}
-	if err := f.writeVerified(o.Path, ct); err != nil {
-		return Object{}, fmt.Errorf("publish object: %w", err)
+	return Object{Path: "m/" + t.Me + "/o/" + name[:2] + "/" + name, SHA256: sum(plain), Size: int64(len(plain))}, ct, nil
+}
+
+// WriteObject writes a sealed object under its name and reads it back.
+func (f *Folder) WriteObject(o Object, ct []byte) error {
+	if m := objectPath.FindStringSubmatch(o.Path); m == nil || m[2] != sum(ct) {
+		return fmt.Errorf("publish object %s: %w: not its name", o.Path, ErrRejected)
 	}
-	return o, nil
+	if err := f.writeVerified(o.Path, ct); err != nil {
+		return fmt.Errorf("publish object: %w", err)
+	}
+	return nil
+}
+
+// HasObject reports whether the object's file is present and complete
+// (its bytes match its name). It does not decrypt.
+func (f *Folder) HasObject(o Object) bool {
+	m := objectPath.FindStringSubmatch(o.Path)
+	if m == nil {
+		return false
+	}
+	ct, err := f.fs.ReadFile(o.Path)
+	return err == nil && sum(ct) == m[2]
 }
 
 // PutBundle signs, encrypts and writes b as the reader's bundle, filling

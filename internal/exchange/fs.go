@@ -33,6 +33,23 @@ type Dir struct {
 	// violations while a sync client or virus scanner holds the file).
 	Retries int
 	Backoff time.Duration
+	// fault, set only by tests, is called before each step of WriteFile
+	// ("write", "sync", "rename") and after the rename ("renamed"); an
+	// error fails that step as the OS would (a failed "write" leaves half
+	// the data in the temp file, like a disk that fills up). An error
+	// wrapping errCrash stops there without cleaning up, as a killed
+	// process would.
+	fault func(step, name string) error
+}
+
+// errCrash marks a fault that simulates the process dying mid-write.
+var errCrash = errors.New("simulated crash")
+
+func (d *Dir) step(step, name string) error {
+	if d.fault == nil {
+		return nil
+	}
+	return d.fault(step, name)
 }
 
 // NewDir returns the folder at root.
@@ -81,11 +98,15 @@ func (d *Dir) WriteFile(name string, data []byte) (err error) {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	defer func() {
-		if err != nil {
+		if err != nil && !errors.Is(err, errCrash) {
 			tmp.Close()
 			os.Remove(tmp.Name())
 		}
 	}()
+	if err := d.step("write", name); err != nil {
+		tmp.Write(data[:len(data)/2])
+		return fmt.Errorf("write %s: %w", name, err)
+	}
 	n, err := tmp.Write(data)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
@@ -93,11 +114,17 @@ func (d *Dir) WriteFile(name string, data []byte) (err error) {
 	if fi, err := tmp.Stat(); err != nil || n != len(data) || fi.Size() != int64(len(data)) {
 		return fmt.Errorf("write %s: short write (%d of %d bytes)", name, n, len(data))
 	}
+	if err := d.step("sync", name); err != nil {
+		return fmt.Errorf("write %s: fsync: %w", name, err)
+	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("write %s: fsync: %w", name, err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: close: %w", name, err)
+	}
+	if err := d.step("rename", name); err != nil {
+		return fmt.Errorf("write %s: rename: %w", name, err)
 	}
 	wait := d.Backoff
 	for i := 0; ; i++ {
@@ -110,6 +137,9 @@ func (d *Dir) WriteFile(name string, data []byte) (err error) {
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: rename: %w", name, err)
+	}
+	if err := d.step("renamed", name); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
 	}
 	if f, err := os.Open(dir); err == nil {
 		f.Sync() // make the rename durable where directories can be synced
@@ -127,4 +157,29 @@ func Debris(name string) bool {
 	return strings.HasSuffix(low, ".tmp") || strings.HasPrefix(low, "~$") ||
 		strings.Contains(low, ".sync-conflict-") || strings.Contains(low, "conflicted copy") ||
 		low == "desktop.ini" || low == ".ds_store" || low == "thumbs.db" || strings.HasPrefix(name, ".")
+}
+
+// DirLister is an FS that can also list the subdirectories of a
+// directory; the folder check uses it to find directories outside the
+// layout. Dir implements it.
+type DirLister interface {
+	ListDirs(dir string) ([]string, error)
+}
+
+// ListDirs implements DirLister.
+func (d *Dir) ListDirs(dir string) ([]string, error) {
+	ents, err := os.ReadDir(d.path(dir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	var out []string
+	for _, e := range ents {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
 }

@@ -129,6 +129,9 @@ func (w *Workspace) publish(ctx context.Context, f *exchange.Folder, t *exchange
 	if err != nil {
 		return err
 	}
+	if err := w.adoptOwnBundles(f, t, ids); err != nil {
+		return err
+	}
 	var have []bundleRec
 	var ops []change.Op
 	var vv change.VersionVector
@@ -182,28 +185,8 @@ func (w *Workspace) publish(ctx context.Context, f *exchange.Folder, t *exchange
 		return err
 	}
 	// Objects first, each recorded once it is written and read back.
-	shas := make([]string, 0, len(refs))
-	for s := range refs {
-		shas = append(shas, s)
-	}
-	sort.Strings(shas)
-	for _, s := range shas {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		data, err := w.readBlob(refs[s])
-		if err != nil {
-			return fmt.Errorf("evidence blob %s: %w", s, err)
-		}
-		o, err := f.PutObject(t, data)
-		if err != nil {
-			return err
-		}
-		if err := w.st.Update(func(tx *bolt.Tx) error { return tx.PutRecord(recObject, s, o) }); err != nil {
-			return err
-		}
-		objects[s] = o
-		rep.PublishedObjects++
+	if err := w.publishObjects(ctx, f, t, refs, objects, rep); err != nil {
+		return err
 	}
 	b := &exchange.Bundle{Device: me.Device, From: ops[0].ID.Seq, To: ops[len(ops)-1].ID.Seq, VV: vv, Ops: ops}
 	for _, s := range sortedKeys(objects) {

@@ -162,7 +162,7 @@ func (w *Workspace) openTeam(fsys exchange.FS) (*exchange.Folder, *exchange.Team
 	}); err != nil {
 		return nil, nil, k, err
 	}
-	t, err := f.Team(k, w.Me().Member, pinned)
+	t, err := f.CachedTeam(&w.teams, k, w.Me().Member, pinned)
 	if err != nil {
 		return nil, nil, k, fmt.Errorf("read the team of engagement %s: %w", f.Engagement, err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/kansa-audit/kansa/internal/audit"
 	"github.com/kansa-audit/kansa/internal/blob"
 	"github.com/kansa-audit/kansa/internal/bolt"
+	"github.com/kansa-audit/kansa/internal/exchange"
 	"github.com/kansa-audit/kansa/internal/vault"
 )
 
@@ -64,6 +65,7 @@ type Workspace struct {
 	blobs *blob.Store
 	now   func() time.Time
 	rand  io.Reader
+	teams exchange.TeamCache // the sync folder's team as last read (team.go)
 }
 
 // Me is the person working through this workspace.
