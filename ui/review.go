@@ -171,7 +171,7 @@ func (s *auditScreen) fillReview() {
 	for _, k := range []audit.SignOffKind{audit.SignPreparer, audit.SignReviewer} {
 		so, ok := latest[k]
 		if !ok {
-			p.box.Add(summaryLine(theme.RadioButtonIcon(), lang.L("review.not_signed", map[string]any{"Kind": signOffKindLabel(k)}), widget.LowImportance))
+			p.box.Add(summaryLine(theme.RadioButtonIcon(), lang.L("review.not_signed", map[string]any{"Kind": signOffKindLabel(k)}), widget.MediumImportance))
 			continue
 		}
 		text := lang.L("review.signed", map[string]any{"Kind": signOffKindLabel(k), "Name": nameOrID(so, p.names), "At": formatJST(so.At)})

@@ -32,6 +32,9 @@ func TestChiefCreatesTheFolderAndAddsAMember(t *testing.T) {
 	}
 
 	u, q, _ := newWorkspaceApp(t, newReviewDemoStore(t))
+	if b := screenOf[*homeScreen](t, u).unsynced; b.widget.Visible() {
+		t.Errorf("a store that never synced shows %q", b.widget.Text)
+	}
 	picker := &fakePicker{openPath: reqPath}
 	u.files = picker
 	u.navigate(Route{Page: PageSync})

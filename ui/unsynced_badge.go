@@ -6,8 +6,9 @@ import (
 )
 
 // unsyncedBadge shows how many of this device's changes no sync has
-// published yet (未同期 3件); it is hidden when there are none. refresh
-// counts them off the UI goroutine.
+// published yet (未同期 3件); it is hidden when there are none, and in a
+// store that has never synced (one auditor working alone would otherwise
+// see every change counted). refresh counts them off the UI goroutine.
 type unsyncedBadge struct {
 	app     *App
 	ws      Workspace
@@ -36,7 +37,7 @@ func (b *unsyncedBadge) refresh() {
 	}
 	b.pending = true
 	ws := b.ws
-	background(b.app.cfg.Run, ws.Unsynced, func(n int, err error) {
+	background(b.app.cfg.Run, func() (int, error) { return unsyncedIfSyncing(ws) }, func(n int, err error) {
 		b.pending = false
 		if err != nil {
 			logError("count unsynced changes", err)
@@ -58,4 +59,23 @@ func (b *unsyncedBadge) show(n int) {
 	}
 	b.widget.SetText(lang.L("sync.badge", map[string]any{"Count": n}))
 	b.widget.Show()
+}
+
+// unsyncedIfSyncing counts the unsynced changes of a store that syncs
+// (one of its engagements has a sync folder); 0 for one that does not.
+func unsyncedIfSyncing(ws Workspace) (int, error) {
+	engs, err := ws.Engagements()
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range engs {
+		dir, err := ws.FolderOf(e.ID)
+		if err != nil {
+			return 0, err
+		}
+		if dir != "" {
+			return ws.Unsynced()
+		}
+	}
+	return 0, nil
 }
