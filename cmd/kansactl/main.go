@@ -85,6 +85,16 @@ Commands:
   sync --folder DIR [--engagement E] [--json] [--progress]
       publish your edits and apply the team's; prints new ops, pending items,
       conflicts and warnings (--folder may be left out once recorded)
+  review note --audit A (--item N | --section KEY) --text T   a review note; prints its id
+  review answer --note ID --text T                 the preparer's response
+  review close --note ID | review reopen-note --note ID
+  review signoff --audit A [--item N] --as preparer|reviewer
+      sign off an item (or the whole audit) as the values stand now; a later
+      edit makes the sign-off stale. Reviewers: chief or assistant, never
+      of work they prepared
+  review approve --audit A                         (chief) final approval; locks the audit
+  review reopen --audit A --reason R               (chief) unlock an approved audit
+  review queue --audit A [--json]                  awaiting review, open notes, stale sign-offs
   check                                          verify every value, chain, view and blob
   rebuild                                        derive the view again from the log
   compact --out FILE                             write a compacted copy of the store file
@@ -158,6 +168,15 @@ func commands() map[string]command {
 		"team list":          {spec{values: []string{"engagement", "folder"}, bools: []string{"json"}}, true, cmdTeamList},
 		"sync":               {spec{values: []string{"engagement", "folder"}, bools: []string{"json", "progress"}}, true, cmdSync},
 		"debug edit-loop":    {spec{values: []string{"audit", "item", "count"}}, true, cmdEditLoop},
+		// Review workflow (review.go).
+		"review note":        {spec{values: []string{"audit", "item", "section", "text"}}, true, cmdReviewNote},
+		"review answer":      {spec{values: []string{"note", "text"}}, true, cmdReviewAnswer},
+		"review close":       {spec{values: []string{"note"}}, true, cmdReviewClose},
+		"review reopen-note": {spec{values: []string{"note"}}, true, cmdReviewReopenNote},
+		"review signoff":     {spec{values: []string{"audit", "item", "as"}}, true, cmdReviewSignOff},
+		"review approve":     {spec{values: []string{"audit"}}, true, cmdReviewApprove},
+		"review reopen":      {spec{values: []string{"audit", "reason"}}, true, cmdReviewReopen},
+		"review queue":       {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdReviewQueue},
 	}
 }
 
