@@ -531,16 +531,19 @@ func (s *reviewScreen) show() {
 		s.body.Add(captionText(lang.L("review.open_notes_none")))
 	}
 	for _, n := range q.OpenNotes {
-		what := lang.L("review.note_line", map[string]any{"Status": noteStatusLabel(n.Status), "Target": s.targetLabel(n.Target, "", ""), "Text": oneLine(n.Text)})
+		// The target on the first line, like the other rows; the note
+		// under it, coloured by its state.
+		text := widget.NewLabel(lang.L("review.note_line", map[string]any{"Status": noteStatusLabel(n.Status), "Text": oneLine(n.Text)}))
+		text.Wrapping = fyne.TextWrapWord
+		text.Importance = widget.WarningImportance
+		if n.Status == audit.NoteAnswered {
+			text.Importance = widget.HighImportance
+		}
 		meta := lang.L("review.note_meta", map[string]any{"Author": nameOf(s.names, n.Author), "At": formatJST(n.At)})
 		if n.Response != "" {
-			meta += lang.L("list.separator") + lang.L("review.response", map[string]any{"Name": nameOf(s.names, n.Responder), "Text": oneLine(n.Response)})
+			meta += "\n" + lang.L("review.response", map[string]any{"Name": nameOf(s.names, n.Responder), "Text": oneLine(n.Response)})
 		}
-		imp := widget.WarningImportance
-		if n.Status == audit.NoteAnswered {
-			imp = widget.HighImportance
-		}
-		s.body.Add(s.row(theme.MailComposeIcon(), what, meta, imp, n.Target))
+		s.body.Add(s.row(theme.MailComposeIcon(), s.targetLabel(n.Target, "", ""), meta, widget.MediumImportance, n.Target, text))
 	}
 	s.body.Add(widget.NewSeparator())
 	s.body.Add(sectionHeading(lang.L("review.stale", map[string]any{"Count": len(q.Stale)}), len(q.Stale) > 0))
@@ -587,11 +590,15 @@ func (s *reviewScreen) targetLabel(target, no, title string) string {
 }
 
 // row is one line of the queue with 開く when it is about an item.
-func (s *reviewScreen) row(icon fyne.Resource, text, meta string, imp widget.Importance, target string) fyne.CanvasObject {
+// extra lines go between the text and the caption.
+func (s *reviewScreen) row(icon fyne.Resource, text, meta string, imp widget.Importance, target string, extra ...fyne.CanvasObject) fyne.CanvasObject {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = imp
 	lines := container.NewVBox(l)
+	for _, o := range extra {
+		lines.Add(o)
+	}
 	if meta != "" {
 		lines.Add(captionText(meta))
 	}

@@ -87,7 +87,8 @@ func TestReviewNoteFromTheItemShowsInTheQueue(t *testing.T) {
 		t.Errorf("note status = %s, want answered", got)
 	}
 	assertShows(t, u, "未完了の指摘事項（1件）")
-	assertShows(t, u, "【回答済】No."+it.No+" "+oneLine(it.Title)+"：証跡の撮影日時を確認してください。")
+	assertShows(t, u, "No."+it.No+" "+oneLine(it.Title))
+	assertShows(t, u, "【回答済】証跡の撮影日時を確認してください。")
 	if len(r.links) != 1 {
 		t.Fatalf("open links = %d, want 1", len(r.links))
 	}

@@ -8,6 +8,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+
+	"github.com/kansa-audit/kansa/fixtures"
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/jpcal"
+	"github.com/kansa-audit/kansa/internal/workspace"
 )
 
 // ScreenshotEnv names the folder TestSyncScreenshots writes its PNGs to
@@ -71,4 +76,76 @@ func capture(t *testing.T, u *App, path string) {
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s", path)
+}
+
+// TestReviewScreenshot renders the chief's review queue with an item
+// awaiting review, open and answered notes and a stale sign-off.
+func TestReviewScreenshot(t *testing.T) {
+	dir := os.Getenv(ScreenshotEnv)
+	if dir == "" {
+		t.Skipf("set %s to a folder to write the screenshots", ScreenshotEnv)
+	}
+	opts := fastOptions
+	opts.Now = tickingClock(time.Date(2026, 5, 1, 14, 3, 0, 0, jpcal.JST))
+	store := DirStore{Dir: filepath.Join(t.TempDir(), "store"), Options: opts}
+	ws, err := workspace.Create(store.Dir, []byte(testPassphrase), chiefName, audit.RoleChief, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fixtures.Demo(ws); err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+	t.Setenv(LanguageEnv, "")
+	a := test.NewTempApp(t)
+	q := newQueueRunner()
+	ft := &fakeTimers{}
+	u := New(a, Config{Store: store, Theme: NewTheme(), Run: q.run, Do: q.post, After: ft.after,
+		Now:   func() time.Time { return time.Date(2026, 5, 1, 8, 30, 0, 0, time.UTC) },
+		Every: func(time.Duration, func()) func() { return func() {} }})
+	t.Cleanup(func() {
+		q.settle(t)
+		u.closeWorkspace()
+	})
+	unlock := screenOf[*unlockScreen](t, u)
+	test.Type(unlock.pass, testPassphrase)
+	typeEnter(unlock.pass)
+	q.settle(t)
+	s, auditID := openRatedItem(t, u, q)
+	rated := []string{}
+	for _, it := range s.state.Items {
+		if it.Result.Rating != "" {
+			rated = append(rated, it.No)
+		}
+	}
+	note := func(s *auditScreen, text string) {
+		test.Type(s.review.noteText, text)
+		test.Tap(s.review.addNote)
+		q.settle(t)
+	}
+	// The first rated item: signed off, then edited (stale), with a note.
+	test.Tap(s.review.prepare)
+	q.settle(t)
+	note(s, "監査証拠に記録の対象期間を追記してください。")
+	test.Type(s.observation, "（10月分の記録も確認）")
+	q.settle(t)
+	ft.fire()
+	q.settle(t)
+	// Two more: signed off and awaiting review; one note answered.
+	for i, no := range rated[1:3] {
+		s = openAuditAt(t, u, q, auditID, no)
+		test.Tap(s.review.prepare)
+		q.settle(t)
+		if i == 0 {
+			note(s, "指摘区分を「指摘事項」とした根拠をヒアリング記録と紐付けてください。")
+			for id, e := range s.review.answers {
+				test.Type(e, "センター長へのヒアリング（9月10日）の発言を紐付けました。")
+				test.Tap(s.review.answerBtns[id])
+				q.settle(t)
+			}
+		}
+	}
+	u.navigate(Route{Page: PageReview, AuditID: auditID})
+	q.settle(t)
+	capture(t, u, filepath.Join(dir, "review.png"))
 }
