@@ -63,6 +63,10 @@ type syncScreen struct {
 
 	ctx    context.Context // cancelled when the screen leaves the window
 	cancel context.CancelFunc
+	// syncing is closed when the running sync's work has returned; nil
+	// when none runs. syncCancel stops it.
+	syncing    chan struct{}
+	syncCancel context.CancelFunc
 
 	engagement  *audit.Engagement // nil while the store has none (a new member)
 	fingerprint string
@@ -175,6 +179,20 @@ func (s *syncScreen) buildResultPane() fyne.CanvasObject {
 func (s *syncScreen) onShown() { s.load() }
 
 func (s *syncScreen) onHidden() { s.cancel() }
+
+// workRunning keeps the idle lock from closing the store under a sync.
+func (s *syncScreen) workRunning() bool { return s.syncing != nil }
+
+// flushSaves runs before the workspace is closed (lock, quit): a running
+// sync is cancelled and waited for, so that the store is not closed under
+// it. What it applied so far stays applied.
+func (s *syncScreen) flushSaves() {
+	if s.syncing == nil {
+		return
+	}
+	s.syncCancel()
+	<-s.syncing
+}
 
 // syncStart is what the screen reads when it opens.
 type syncStart struct {
@@ -404,6 +422,8 @@ func (s *syncScreen) onSync() {
 	s.progress = d
 	d.show()
 	ws, now := s.ws, s.app.cfg.Now()
+	running := make(chan struct{})
+	s.syncing, s.syncCancel = running, cancel
 	progress := progressTo(s.app.cfg.Do, func(done, total int) {
 		if d.cancel.Disabled() {
 			return // cancelling: keep saying so
@@ -412,6 +432,7 @@ func (s *syncScreen) onSync() {
 		d.setProgress(done, total)
 	})
 	background(s.app.cfg.Run, func() (*syncSummary, error) {
+		defer close(running)
 		rep, err := ws.Sync(ctx, dir, progress)
 		if err != nil {
 			return nil, err
@@ -425,6 +446,9 @@ func (s *syncScreen) onSync() {
 		return sum, err
 	}, func(sum *syncSummary, err error) {
 		cancel()
+		if s.syncing == running {
+			s.syncing, s.syncCancel = nil, nil
+		}
 		if !s.app.isCurrent(s) {
 			return
 		}

@@ -128,3 +128,23 @@ func TestJoinRequestFromTheSyncScreen(t *testing.T) {
 	}
 	assertShows(t, u, fp)
 }
+
+// TestLockDuringSyncWaitsForIt: locking while a sync runs cancels it and
+// waits, so the store is never closed under it.
+func TestLockDuringSyncWaitsForIt(t *testing.T) {
+	st := newSyncTeam(t)
+	u, q, s := openSyncScreen(t, st)
+	test.Tap(s.syncBtn)
+	if !s.workRunning() {
+		t.Fatal("no running sync for the idle lock to wait for")
+	}
+	running := s.syncing
+	u.lock()
+	select {
+	case <-running:
+	default:
+		t.Fatal("the store was closed while the sync still ran")
+	}
+	q.settle(t)
+	screenOf[*unlockScreen](t, u)
+}
