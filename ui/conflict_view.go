@@ -28,6 +28,12 @@ type conflictChoice struct {
 // author and time when the store gives them.
 func conflictChoices(it *workspace.ItemState, field string) []conflictChoice {
 	var out []conflictChoice
+	if d := it.ConflictDetails[field]; len(d) > 0 {
+		for _, v := range d {
+			out = append(out, conflictChoice{value: v.Value, author: v.Author, at: v.At})
+		}
+		return out
+	}
 	for _, v := range it.Conflicts[field] {
 		out = append(out, conflictChoice{value: v})
 	}

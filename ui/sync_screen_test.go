@@ -289,6 +289,16 @@ func TestConflictViewKeepsTheChosenValue(t *testing.T) {
 	}
 	assertShows(t, u, st.chiefObs)
 	assertShows(t, u, st.memberObs)
+	authors := map[string]bool{}
+	for _, c := range v.choices {
+		authors[c.author] = true
+		if c.at.IsZero() {
+			t.Errorf("value %q has no time", c.value)
+		}
+	}
+	if !authors[chiefName] || !authors[memberName] {
+		t.Errorf("authors = %v, want %s and %s", authors, chiefName, memberName)
+	}
 	keep := -1
 	for i, c := range v.choices {
 		if c.value == st.memberObs {
