@@ -164,7 +164,8 @@ type ReviewQueue struct {
 
 // AddNote writes a review note on target: an item's number or id, else a
 // document section key (any other non-blank text, e.g. "report/summary").
-// It returns the note's id.
+// It returns the note's id. Notes, like every edit, are refused with
+// ErrLocked while the audit is approved.
 func (w *Workspace) AddNote(auditID, target, text string) (string, error) {
 	text = strings.TrimSpace(text)
 	me := w.Me()
@@ -312,7 +313,15 @@ func orAudit(target string) string {
 }
 
 // Approve (chief only) signs the final approval of the whole audit, which
-// locks it: every edit then fails with ErrLocked until Reopen.
+// locks it: every local edit then fails with ErrLocked until Reopen, on
+// this store and on every store that has synced the approval.
+//
+// Edits that other members made concurrently with the approval (before
+// their store had received it) are still applied when they arrive by
+// sync: nothing is lost, and a device's log cannot skip ops. They make the
+// approval stale; the audit stays locked, ReviewQueue lists the approval
+// under Stale naming the field and op, and the sync report warns. The
+// chief reviews the change, then reopens or approves again.
 func (w *Workspace) Approve(auditID string) (audit.SignOff, error) {
 	so, err := w.sign(auditID, audit.SignApproval, func(tx *bolt.Tx, so *audit.SignOff) error {
 		so.Target = auditID
@@ -677,6 +686,22 @@ func staleChanges(so audit.SignOff, cur []coverOp, names, noOf map[string]string
 		}
 	}
 	return out
+}
+
+// MemberNames maps member ids (as in notes, sign-offs and op authors) to
+// names: the engagement's team, the sync roster as last seen, and this
+// store's user.
+func (w *Workspace) MemberNames(engagementID string) (map[string]string, error) {
+	var out map[string]string
+	err := w.st.View(func(tx *bolt.Tx) error {
+		out = memberNames(tx, engagementID)
+		return nil
+	})
+	me := w.Me()
+	if out != nil && out[me.Member] == "" {
+		out[me.Member] = me.Name
+	}
+	return out, err
 }
 
 // memberNames maps member ids (Kansa identities) to names, from the

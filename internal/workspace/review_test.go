@@ -382,6 +382,11 @@ func TestReviewWorkflowAcrossTheTeam(t *testing.T) {
 	if len(q.AwaitingReview) != 2 || q.AwaitingReview[0].ItemNo != "1" || q.AwaitingReview[0].Name != "監査人" || q.AwaitingReview[0].SignOff != p1.ID {
 		t.Fatalf("chief's queue awaiting review = %+v; want items 1 and 2 prepared by 監査人", q.AwaitingReview)
 	}
+	st := mustState(t, rt.chief, aud)
+	names, err := rt.chief.MemberNames(st.Audit.EngagementID)
+	if err != nil || names[rt.auditor.Me().Member] != "監査人" || names[rt.chief.Me().Member] != "主査" {
+		t.Fatalf("MemberNames = %v, %v; want the roster's names", names, err)
+	}
 	r1 := mustSignOff(t, rt.chief, aud, "1", audit.SignReviewer)
 	if r1.Preparer == "" || r1.Preparer == r1.Signer {
 		t.Fatalf("reviewer sign-off names preparer %q", r1.Preparer)
