@@ -442,6 +442,14 @@ func (s *syncScreen) onSync() {
 		if err != nil {
 			logError("name the synced items", err) // the summary shows ids instead
 		}
+		sum.audits = map[string]string{}
+		if len(rep.Warnings) > 0 {
+			if list, err := ws.Audits(rep.Engagement); err == nil {
+				for _, a := range list {
+					sum.audits[a.ID] = a.Title
+				}
+			}
+		}
 		sum.unsynced, err = ws.Unsynced()
 		return sum, err
 	}, func(sum *syncSummary, err error) {
@@ -563,6 +571,7 @@ type syncSummary struct {
 	folder   string
 	at       time.Time
 	items    map[string]itemRef // entity id -> item, for links
+	audits   map[string]string  // audit id -> title, for warnings
 	unsynced int
 	// links are the 開く buttons of the conflicts, in the order shown;
 	// kept for tests.
@@ -575,7 +584,15 @@ var (
 	restoredWarning = regexp.MustCompile(`^(\S+) was deleted by one member and edited by another`)
 	skewWarning     = regexp.MustCompile(`^(.+)'s clock runs (\S+) ahead of this one`)
 	removedWarning  = regexp.MustCompile(`^you are no longer on this engagement's team`)
+	rejectedWarning = regexp.MustCompile(`^rejected the (.+?) \S+ of audit (\S+) published by (.+?): (.*); it is ignored$`)
+	lateEditWarning = regexp.MustCompile(`^(\d+) edits by (.+?) to approved audit (\S+) arrived`)
 )
+
+// signOffNouns words the kinds of sign-off the rejection warning names.
+var signOffNouns = map[string]string{
+	"approval": "review.kind_approval", "reopening": "sync.kind_reopen",
+	"preparer sign-off": "review.kind_preparer", "reviewer sign-off": "review.kind_reviewer",
+}
 
 // showSummary fills the result pane with the last sync's summary.
 func (s *syncScreen) showSummary() {
@@ -685,7 +702,25 @@ func (s *syncScreen) warningText(w string) string {
 	if removedWarning.MatchString(w) {
 		return lang.L("sync.warning_removed")
 	}
+	if m := rejectedWarning.FindStringSubmatch(w); m != nil {
+		kind := m[1]
+		if k, ok := signOffNouns[kind]; ok {
+			kind = lang.L(k)
+		}
+		return lang.L("sync.warning_rejected_signoff", map[string]any{"Kind": kind, "Audit": s.auditTitle(m[2]), "Member": m[3], "Reason": m[4]})
+	}
+	if m := lateEditWarning.FindStringSubmatch(w); m != nil {
+		return lang.L("sync.warning_late_edits", map[string]any{"Count": m[1], "Member": m[2], "Audit": s.auditTitle(m[3])})
+	}
 	return w
+}
+
+// auditTitle names an audit of the synced engagement by its title.
+func (s *syncScreen) auditTitle(id string) string {
+	if t := s.summary.audits[id]; t != "" {
+		return t
+	}
+	return id
 }
 
 // pendingReason words why a bundle waits.
