@@ -697,7 +697,7 @@ func (s *syncScreen) warningText(w string) string {
 		}
 	}
 	if m := skewWarning.FindStringSubmatch(w); m != nil {
-		return lang.L("sync.warning_skew", map[string]any{"Member": m[1], "Skew": m[2]})
+		return lang.L("sync.warning_skew", map[string]any{"Member": m[1], "Skew": skewText(m[2])})
 	}
 	if removedWarning.MatchString(w) {
 		return lang.L("sync.warning_removed")
@@ -721,6 +721,19 @@ func (s *syncScreen) auditTitle(id string) string {
 		return t
 	}
 	return id
+}
+
+// skewText words a clock skew as printed by package workspace (72h0m0s):
+// 約3日, 約5時間.
+func skewText(d string) string {
+	v, err := time.ParseDuration(d)
+	if err != nil {
+		return d
+	}
+	if v >= 48*time.Hour {
+		return lang.L("sync.skew_days", map[string]any{"N": int(v.Hours()/24 + 0.5)})
+	}
+	return lang.L("sync.skew_hours", map[string]any{"N": int(v.Hours() + 0.5)})
 }
 
 // pendingReason words why a bundle waits.
