@@ -108,6 +108,7 @@ type Store struct {
 	dataKy []byte
 	id     Identity
 	clock  *change.Clock
+	sups   supCache // op id -> supersedes, of committed ops (op.go)
 }
 
 // Exists reports whether dir holds a store file.

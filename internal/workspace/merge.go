@@ -37,12 +37,17 @@ import (
 // value's history is the chain of states {v}, v.Supersedes, then the
 // Supersedes of that state's op, and so on; a state of several ops
 // continues with the base their own merge used. The base of a set of
-// values is the first state of the first value's chain that is in every
-// other value's chain: since the next state is a function of the state,
-// chains that meet coincide from there on, so the choice does not depend
-// on which value's chain is scanned. The empty state (the field was unset)
-// has the empty text. Walks are capped (maxChain states per chain,
-// maxDepth nested merges); beyond, the values stay a conflict.
+// values is the first state common to all their chains: since the next
+// state is a function of the state, chains that meet coincide from there
+// on, so that state is unique and found by walking the chains in lockstep
+// (commonBase). The empty state (the field was unset) has the empty text.
+// Walks are capped (maxChain states per chain, maxDepth nested merges);
+// beyond, the values stay a conflict. A step reads what one op superseded
+// (bolt.Tx.Supersedes, cached per store since ops never change), so a
+// field autosaved hundreds of times still merges cheaply.
+//
+// Three or more values merge only when all of them merge cleanly against
+// their one common base (every pair of edits disjoint and non-adjacent).
 //
 // Why not materialise the merge in the view: the base is an op the
 // register no longer holds, so the view would need either the superseded
@@ -75,8 +80,12 @@ var longText = map[string]map[string]mergeKind{
 }
 
 const (
-	maxChain = 64 // states walked back from each value
-	maxDepth = 3  // merges nested inside a base that are resolved in turn
+	// maxChain bounds the states walked back from each value. Autosave
+	// writes a field every pause in typing, so an afternoon on one
+	// proposal is hundreds of ops; each step is a cached map lookup once
+	// the op has been read.
+	maxChain = 4096
+	maxDepth = 3 // merges nested inside a base that are resolved in turn
 )
 
 // ConflictValue is one competing value of a field in conflict (or one of
@@ -138,7 +147,10 @@ func fieldConflicts(tx *bolt.Tx, e *change.Entity) []string {
 // mergeRegister merges a register's competing values against their common
 // base; ok is false when they stay a conflict.
 func mergeRegister(tx *bolt.Tx, kind mergeKind, reg change.Register) (json.RawMessage, bool) {
-	r := &resolver{tx: tx, kind: kind, ops: map[change.OpID]*change.Op{}, memo: map[string]mergeResult{}}
+	r := &resolver{tx: tx, kind: kind, vals: map[change.OpID]json.RawMessage{}, memo: map[string]mergeResult{}}
+	for _, v := range reg.Values {
+		r.vals[v.Op] = v.Value
+	}
 	merged, _, ok := r.mergeState(stateOf(reg.IDs()), 0)
 	return merged, ok
 }
@@ -150,11 +162,12 @@ type mergeResult struct {
 }
 
 // resolver walks one register's history. It is made afresh for each
-// register, so its caches cannot carry anything from one read to another.
+// register, so nothing it caches carries from one read to another (the
+// store's cache of what ops supersede holds only immutable facts).
 type resolver struct {
 	tx   *bolt.Tx
 	kind mergeKind
-	ops  map[change.OpID]*change.Op // nil: not in this store
+	vals map[change.OpID]json.RawMessage // values read so far; nil: missing
 	memo map[string]mergeResult
 }
 
@@ -182,18 +195,18 @@ func stateKey(s []change.OpID) string {
 	return b.String()
 }
 
-func (r *resolver) op(id change.OpID) *change.Op {
-	if op, ok := r.ops[id]; ok {
-		return op
+// val is the value op id wrote, or nil when this store lacks the op (not
+// synced yet, or unreadable): whatever needs it stays a conflict.
+func (r *resolver) val(id change.OpID) json.RawMessage {
+	if v, ok := r.vals[id]; ok {
+		return v
 	}
-	// An op not received yet (or unreadable) is missing: the values that
-	// need it stay a conflict.
-	var p *change.Op
+	var v json.RawMessage
 	if op, err := r.tx.Op(id); err == nil {
-		p = &op
+		v = op.Value
 	}
-	r.ops[id] = p
-	return p
+	r.vals[id] = v
+	return v
 }
 
 // value is the text of state s: "" for the empty state, the op's value for
@@ -206,11 +219,8 @@ func (r *resolver) value(s []change.OpID, depth int) (json.RawMessage, bool) {
 		}
 		return json.RawMessage(`""`), true
 	case 1:
-		op := r.op(s[0])
-		if op == nil {
-			return nil, false
-		}
-		return op.Value, true
+		v := r.val(s[0])
+		return v, v != nil
 	}
 	m, _, ok := r.mergeState(s, depth+1)
 	return m, ok
@@ -222,27 +232,14 @@ func (r *resolver) next(s []change.OpID, depth int) ([]change.OpID, bool) {
 	case 0:
 		return nil, false
 	case 1:
-		op := r.op(s[0])
-		if op == nil {
+		sup, err := r.tx.Supersedes(s[0])
+		if err != nil {
 			return nil, false
 		}
-		return stateOf(op.Supersedes), true
+		return stateOf(sup), true
 	}
 	_, base, ok := r.mergeState(s, depth+1)
 	return base, ok
-}
-
-// chain lists the states of s's history, s first.
-func (r *resolver) chain(s []change.OpID, depth int) [][]change.OpID {
-	out := [][]change.OpID{s}
-	for len(out) < maxChain {
-		n, ok := r.next(out[len(out)-1], depth)
-		if !ok {
-			break
-		}
-		out = append(out, n)
-	}
-	return out
 }
 
 // mergeState merges the values of a state of two or more ops against
@@ -266,43 +263,12 @@ func (r *resolver) mergeState(s []change.OpID, depth int) (json.RawMessage, []ch
 func (r *resolver) mergeUncached(s []change.OpID, depth int) mergeResult {
 	vals := make([]json.RawMessage, len(s))
 	for i, id := range s {
-		op := r.op(id)
-		if op == nil {
+		if vals[i] = r.val(id); vals[i] == nil {
 			return mergeResult{}
 		}
-		vals[i] = op.Value
 	}
-	// The common base: the first state of the first chain found in all.
-	chains := make([]map[string]bool, len(s))
-	var first [][]change.OpID
-	for i, id := range s {
-		c := r.chain([]change.OpID{id}, depth)
-		if i == 0 {
-			first = c
-			continue
-		}
-		chains[i] = map[string]bool{}
-		for _, st := range c {
-			chains[i][stateKey(st)] = true
-		}
-	}
-	var base []change.OpID
-	found := false
-	for _, st := range first {
-		k := stateKey(st)
-		all := true
-		for _, c := range chains[1:] {
-			if !c[k] {
-				all = false
-				break
-			}
-		}
-		if all {
-			base, found = st, true
-			break
-		}
-	}
-	if !found {
+	base, ok := r.commonBase(s, depth)
+	if !ok {
 		return mergeResult{}
 	}
 	bv, ok := r.value(base, depth)
@@ -314,6 +280,54 @@ func (r *resolver) mergeUncached(s []change.OpID, depth int) mergeResult {
 		return mergeResult{}
 	}
 	return mergeResult{merged: merged, base: base, ok: true}
+}
+
+// commonBase walks the histories of the ops of s in lockstep and returns
+// the first state found in all of them. Because the state before a state
+// is a function of it, histories that meet coincide from there on: the
+// first state common to all is met before any later one, whatever the
+// order of the walk, and the walk stops as soon as it is met (the cost is
+// the length of the histories since the fork, not of the whole field).
+func (r *resolver) commonBase(s []change.OpID, depth int) ([]change.OpID, bool) {
+	cur := make([][]change.OpID, len(s))
+	seen := make([]map[string]bool, len(s))
+	live := make([]bool, len(s))
+	for i, id := range s {
+		cur[i] = []change.OpID{id}
+		seen[i] = map[string]bool{stateKey(cur[i]): true}
+		live[i] = true
+	}
+	inAll := func(k string) bool {
+		for _, m := range seen {
+			if !m[k] {
+				return false
+			}
+		}
+		return true
+	}
+	for range maxChain {
+		moved := false
+		for i := range cur {
+			if !live[i] {
+				continue
+			}
+			n, ok := r.next(cur[i], depth)
+			if !ok {
+				live[i] = false
+				continue
+			}
+			k := stateKey(n)
+			seen[i][k] = true
+			if inAll(k) {
+				return n, true
+			}
+			cur[i], moved = n, true
+		}
+		if !moved {
+			break
+		}
+	}
+	return nil, false
 }
 
 // combine merges the values against base under the textmerge rule.

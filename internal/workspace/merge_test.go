@@ -586,3 +586,27 @@ func TestLongTextMergeThroughSyncFolder(t *testing.T) {
 		t.Fatal("replicas differ after sync")
 	}
 }
+
+// Autosave writes a field at every pause in typing: a long history on one
+// side still finds the base the other side started from.
+func TestLongTextMergeAfterManyAutosaves(t *testing.T) {
+	reps, aud, _ := mergeTeam(t, 2)
+	a, b := reps[0], reps[1]
+	const saves = 300
+	text := paragraphs(5, nil)
+	for i := range saves {
+		text = paragraphs(5, map[int]string{0: fmt.Sprintf("第1段落を書いている途中%d", i)})
+		setProposal(t, a, aud, text)
+	}
+	setProposal(t, b, aud, paragraphs(5, map[int]string{4: "第5段落（佐藤）"}))
+	exchangeAll(t, reps)
+	want := paragraphs(5, map[int]string{0: fmt.Sprintf("第1段落を書いている途中%d", saves-1), 4: "第5段落（佐藤）"})
+	for _, w := range reps {
+		start := time.Now()
+		it := itemState(t, w, aud, "1")
+		if it.Result.Proposal != want || len(it.Conflicts) != 0 {
+			t.Fatalf("%s: %q conflicts %d", w.Me().Name, it.Result.Proposal, len(it.Conflicts))
+		}
+		t.Logf("%s: first read with a %d-op history %v", w.Me().Name, saves, time.Since(start))
+	}
+}
