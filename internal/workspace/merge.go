@@ -31,20 +31,22 @@ import (
 // the same text, whatever order the ops arrived in. A replica that lacks
 // an ancestor op (not synced yet) shows the conflict until it arrives.
 //
-// The base. An op's Supersedes set is the register state its writer saw:
-// a "state" is a set of op ids, and its text is the value of its single op,
-// or, for several ops, their merged text (what the writer was shown). Each
-// value's history is the chain of states {v}, v.Supersedes, then the
-// Supersedes of that state's op, and so on; a state of several ops
-// continues with the base their own merge used. The base of a set of
-// values is the first state common to all their chains: since the next
-// state is a function of the state, chains that meet coincide from there
-// on, so that state is unique and found by walking the chains in lockstep
-// (commonBase). The empty state (the field was unset) has the empty text.
-// Walks are capped (maxChain states per chain, maxDepth nested merges);
-// beyond, the values stay a conflict. A step reads what one op superseded
-// (bolt.Tx.Supersedes, cached per store since ops never change), so a
-// field autosaved hundreds of times still merges cheaply.
+// The base. An op's Supersedes set is the register state its writer saw,
+// so the ops of a field form a history graph: each op's parents are the
+// ops it superseded (an op that superseded nothing descends from the
+// empty root: the field unset, with the empty text). The base of a set of
+// values is their lowest common ancestor: the common ancestors that are
+// not an ancestor of another common ancestor. When there is one, its text
+// is the base; when there are several (each writer had seen a merge of
+// the same values, or a criss-cross), the base is their own merge,
+// resolved the same way in turn (as git's recursive merge does), up to
+// maxDepth levels. So an edit made on top of a shown merge merges again
+// with an edit made on one of the merged versions only. Computing the
+// common ancestors takes every value's whole history: an op missing from
+// this store, or a history beyond maxHistory ops, leaves a conflict. Each
+// step reads what one op superseded (bolt.Tx.Supersedes, cached per store
+// since ops never change), so a field autosaved hundreds of times still
+// merges cheaply.
 //
 // Three or more values merge only when all of them merge cleanly against
 // their one common base (every pair of edits disjoint and non-adjacent).
@@ -80,12 +82,11 @@ var longText = map[string]map[string]mergeKind{
 }
 
 const (
-	// maxChain bounds the states walked back from each value. Autosave
-	// writes a field every pause in typing, so an afternoon on one
-	// proposal is hundreds of ops; each step is a cached map lookup once
-	// the op has been read.
-	maxChain = 4096
-	maxDepth = 3 // merges nested inside a base that are resolved in turn
+	// maxHistory bounds the ops of one value's history. Autosave writes a
+	// field at every pause in typing, so an afternoon on one proposal is
+	// hundreds of ops; each is a cached map lookup once read.
+	maxHistory = 1 << 14
+	maxDepth   = 3 // nested merges of several lowest common ancestors
 )
 
 // ConflictValue is one competing value of a field in conflict (or one of
@@ -147,17 +148,16 @@ func fieldConflicts(tx *bolt.Tx, e *change.Entity) []string {
 // mergeRegister merges a register's competing values against their common
 // base; ok is false when they stay a conflict.
 func mergeRegister(tx *bolt.Tx, kind mergeKind, reg change.Register) (json.RawMessage, bool) {
-	r := &resolver{tx: tx, kind: kind, vals: map[change.OpID]json.RawMessage{}, memo: map[string]mergeResult{}}
+	r := &resolver{tx: tx, kind: kind, vals: map[change.OpID]json.RawMessage{},
+		hist: map[change.OpID]map[change.OpID]bool{}, memo: map[string]mergeResult{}}
 	for _, v := range reg.Values {
 		r.vals[v.Op] = v.Value
 	}
-	merged, _, ok := r.mergeState(stateOf(reg.IDs()), 0)
-	return merged, ok
+	return r.mergeState(stateOf(reg.IDs()), 0)
 }
 
 type mergeResult struct {
 	merged json.RawMessage
-	base   []change.OpID
 	ok     bool
 }
 
@@ -168,6 +168,7 @@ type resolver struct {
 	tx   *bolt.Tx
 	kind mergeKind
 	vals map[change.OpID]json.RawMessage // values read so far; nil: missing
+	hist map[change.OpID]map[change.OpID]bool
 	memo map[string]mergeResult
 }
 
@@ -222,42 +223,25 @@ func (r *resolver) value(s []change.OpID, depth int) (json.RawMessage, bool) {
 		v := r.val(s[0])
 		return v, v != nil
 	}
-	m, _, ok := r.mergeState(s, depth+1)
-	return m, ok
-}
-
-// next is the state before s in its history.
-func (r *resolver) next(s []change.OpID, depth int) ([]change.OpID, bool) {
-	switch len(s) {
-	case 0:
-		return nil, false
-	case 1:
-		sup, err := r.tx.Supersedes(s[0])
-		if err != nil {
-			return nil, false
-		}
-		return stateOf(sup), true
-	}
-	_, base, ok := r.mergeState(s, depth+1)
-	return base, ok
+	return r.mergeState(s, depth+1)
 }
 
 // mergeState merges the values of a state of two or more ops against
-// their common base, and returns that base.
-func (r *resolver) mergeState(s []change.OpID, depth int) (json.RawMessage, []change.OpID, bool) {
+// their common base.
+func (r *resolver) mergeState(s []change.OpID, depth int) (json.RawMessage, bool) {
 	if depth > maxDepth {
-		return nil, nil, false
+		return nil, false
 	}
 	key := stateKey(s)
 	if m, ok := r.memo[key]; ok {
-		return m.merged, m.base, m.ok
+		return m.merged, m.ok
 	}
 	// Mark the state in progress: a cycle (only forged ops can make one)
 	// ends as "no merge".
 	r.memo[key] = mergeResult{}
 	m := r.mergeUncached(s, depth)
 	r.memo[key] = m
-	return m.merged, m.base, m.ok
+	return m.merged, m.ok
 }
 
 func (r *resolver) mergeUncached(s []change.OpID, depth int) mergeResult {
@@ -267,7 +251,7 @@ func (r *resolver) mergeUncached(s []change.OpID, depth int) mergeResult {
 			return mergeResult{}
 		}
 	}
-	base, ok := r.commonBase(s, depth)
+	base, ok := r.commonBase(s)
 	if !ok {
 		return mergeResult{}
 	}
@@ -279,55 +263,104 @@ func (r *resolver) mergeUncached(s []change.OpID, depth int) mergeResult {
 	if !ok {
 		return mergeResult{}
 	}
-	return mergeResult{merged: merged, base: base, ok: true}
+	return mergeResult{merged: merged, ok: true}
 }
 
-// commonBase walks the histories of the ops of s in lockstep and returns
-// the first state found in all of them. Because the state before a state
-// is a function of it, histories that meet coincide from there on: the
-// first state common to all is met before any later one, whatever the
-// order of the walk, and the walk stops as soon as it is met (the cost is
-// the length of the histories since the fork, not of the whole field).
-func (r *resolver) commonBase(s []change.OpID, depth int) ([]change.OpID, bool) {
-	cur := make([][]change.OpID, len(s))
-	seen := make([]map[string]bool, len(s))
-	live := make([]bool, len(s))
+// root stands for the empty state, the parent of ops that superseded
+// nothing.
+var root = change.OpID{}
+
+// history returns id and all its ancestors (root included), or false when
+// an ancestor is missing here or the history is longer than maxHistory.
+func (r *resolver) history(id change.OpID) (map[change.OpID]bool, bool) {
+	if h, ok := r.hist[id]; ok {
+		return h, h != nil
+	}
+	h := map[change.OpID]bool{id: true}
+	todo := []change.OpID{id}
+	for len(todo) > 0 {
+		n := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if n == root {
+			continue
+		}
+		sup, err := r.tx.Supersedes(n)
+		if err != nil || len(h) > maxHistory {
+			r.hist[id] = nil
+			return nil, false
+		}
+		if len(sup) == 0 {
+			sup = []change.OpID{root}
+		}
+		for _, p := range sup {
+			if !h[p] {
+				h[p] = true
+				todo = append(todo, p)
+			}
+		}
+	}
+	r.hist[id] = h
+	return h, true
+}
+
+// commonBase returns the lowest common ancestors of the ops of s, as a
+// state (empty: the root).
+func (r *resolver) commonBase(s []change.OpID) ([]change.OpID, bool) {
+	hs := make([]map[change.OpID]bool, len(s))
 	for i, id := range s {
-		cur[i] = []change.OpID{id}
-		seen[i] = map[string]bool{stateKey(cur[i]): true}
-		live[i] = true
+		h, ok := r.history(id)
+		if !ok {
+			return nil, false
+		}
+		hs[i] = h
 	}
-	inAll := func(k string) bool {
-		for _, m := range seen {
-			if !m[k] {
-				return false
+	var common []change.OpID
+	for id := range hs[0] {
+		all := true
+		for _, h := range hs[1:] {
+			if !h[id] {
+				all = false
+				break
 			}
 		}
-		return true
-	}
-	for range maxChain {
-		moved := false
-		for i := range cur {
-			if !live[i] {
-				continue
-			}
-			n, ok := r.next(cur[i], depth)
-			if !ok {
-				live[i] = false
-				continue
-			}
-			k := stateKey(n)
-			seen[i][k] = true
-			if inAll(k) {
-				return n, true
-			}
-			cur[i], moved = n, true
-		}
-		if !moved {
-			break
+		if all {
+			common = append(common, id)
 		}
 	}
-	return nil, false
+	// Common ancestors are closed under "parent of"; the lowest are those
+	// that are no common ancestor's parent.
+	parent := map[change.OpID]bool{}
+	for _, c := range common {
+		if c == root {
+			continue
+		}
+		sup, err := r.tx.Supersedes(c)
+		if err != nil {
+			return nil, false
+		}
+		if len(sup) == 0 {
+			parent[root] = true
+		}
+		for _, p := range sup {
+			parent[p] = true
+		}
+	}
+	var lowest []change.OpID
+	for _, c := range common {
+		if !parent[c] {
+			lowest = append(lowest, c)
+		}
+	}
+	switch {
+	case len(lowest) == 0:
+		return nil, false // only a cycle (forged ops) gets here
+	case len(lowest) == 1 && lowest[0] == root:
+		return []change.OpID{}, true
+	}
+	if slices.Contains(lowest, root) {
+		return nil, false // the root is everyone's ancestor: cannot be lowest beside another
+	}
+	return stateOf(lowest), true
 }
 
 // combine merges the values against base under the textmerge rule.

@@ -610,3 +610,28 @@ func TestLongTextMergeAfterManyAutosaves(t *testing.T) {
 		t.Logf("%s: first read with a %d-op history %v", w.Me().Name, saves, time.Since(start))
 	}
 }
+
+// An edit made on top of a shown merge meets an edit made on one of the
+// merged versions only: their lowest common ancestor is that version, so
+// they merge too.
+func TestLongTextMergeOverAMergeMeetsAnEditOfOneSide(t *testing.T) {
+	reps, aud, _ := mergeTeam(t, 3)
+	a, b, c := reps[0], reps[1], reps[2]
+	setProposal(t, a, aud, paragraphs(5, map[int]string{0: "A"}))
+	setProposal(t, b, aud, paragraphs(5, map[int]string{4: "B"}))
+	push(t, a, c) // c has A, not B
+	push(t, b, a) // a shows the merge of A and B
+	if got := itemState(t, a, aud, "1").Result.Proposal; got != paragraphs(5, map[int]string{0: "A", 4: "B"}) {
+		t.Fatalf("first merge = %q", got)
+	}
+	setProposal(t, a, aud, paragraphs(5, map[int]string{0: "A", 2: "C", 4: "B"})) // supersedes A and B
+	setProposal(t, c, aud, paragraphs(5, map[int]string{0: "A", 1: "D"}))         // supersedes A
+	exchangeAll(t, reps)
+	want := paragraphs(5, map[int]string{0: "A", 1: "D", 2: "C", 4: "B"})
+	for _, w := range reps {
+		it := itemState(t, w, aud, "1")
+		if it.Result.Proposal != want || len(it.Conflicts) != 0 {
+			t.Fatalf("%s: %q conflicts %v; want %q", w.Me().Name, it.Result.Proposal, it.Conflicts, want)
+		}
+	}
+}
