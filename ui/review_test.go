@@ -136,7 +136,6 @@ func TestSignOffGoesStaleOnEditAndTheQueueSaysSo(t *testing.T) {
 
 	// An edit after the sign-off makes it stale, on the item and in the queue.
 	test.Type(s.observation, "（追記）")
-	t.Logf("entry %q label %q disabled %v filling %v", s.observation.Text, s.saveLabel.Text, s.observation.Disabled(), s.filling)
 	q.settle(t)
 	ft.fire()
 	q.settle(t)
@@ -181,4 +180,24 @@ func TestSignOffGoesStaleOnEditAndTheQueueSaysSo(t *testing.T) {
 		t.Error("queue not locked after the approval")
 	}
 	assertShows(t, u, "この監査は承認済みで、編集できないようロックされています。")
+	if err := u.ws.SetField(auditID, it.ID, fieldObservation, "承認後の編集"); err == nil {
+		t.Error("an approved audit accepted an edit")
+	}
+
+	// Reopening needs a reason; then the audit can be edited again.
+	test.Tap(r.reopen)
+	q.settle(t)
+	if !r.queue.Locked {
+		t.Fatal("reopened without a reason")
+	}
+	assertShows(t, u, "再開の理由を入力してください。")
+	test.Type(r.reason, "受検部門から追加資料の提出があったため")
+	test.Tap(r.reopen)
+	q.settle(t)
+	if r.queue.Locked {
+		t.Fatal("still locked after reopening")
+	}
+	if err := u.ws.SetField(auditID, it.ID, fieldObservation, "再開後の編集"); err != nil {
+		t.Errorf("edit after reopening: %v", err)
+	}
 }
