@@ -635,3 +635,23 @@ func TestLongTextMergeOverAMergeMeetsAnEditOfOneSide(t *testing.T) {
 		}
 	}
 }
+
+// A delete that saw one of two merged edits: the other keeps the item
+// alive, flagged as restored, and the merged text is shown.
+func TestLongTextMergeKeepsRestoredFlag(t *testing.T) {
+	reps, aud, _ := mergeTeam(t, 2)
+	a, b := reps[0], reps[1]
+	setProposal(t, b, aud, paragraphs(5, map[int]string{4: "B"}))
+	time.Sleep(2 * time.Millisecond) // a's edit is the later value
+	setProposal(t, a, aud, paragraphs(5, map[int]string{0: "A"}))
+	if err := a.DeleteItem(aud, "1"); err != nil {
+		t.Fatal(err)
+	}
+	exchangeAll(t, reps)
+	for _, w := range reps {
+		it := itemState(t, w, aud, "1")
+		if !it.Restored || it.Result.Proposal != paragraphs(5, map[int]string{0: "A", 4: "B"}) {
+			t.Fatalf("%s: restored %v, proposal %q", w.Me().Name, it.Restored, it.Result.Proposal)
+		}
+	}
+}

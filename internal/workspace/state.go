@@ -122,7 +122,9 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 		if !alive(e) {
 			continue
 		}
-		// Long texts whose concurrent edits merge cleanly read as merged.
+		// Long texts whose concurrent edits merge cleanly read as merged;
+		// the life status counts every value, merged ones included.
+		status := e.Status()
 		e, merged := resolveMerges(tx, e)
 		switch e.Type() {
 		case TypeItem:
@@ -146,7 +148,7 @@ func readAuditState(tx *bolt.Tx, ent *change.Entity) (*AuditState, error) {
 				}
 				it.Merged[f] = conflictValues(vals, names)
 			}
-			it.Restored = e.Status() == change.RestoredByEdit
+			it.Restored = status == change.RestoredByEdit
 			s.Items = append(s.Items, it)
 		case TypeEvidence:
 			var ev evidenceRecord
