@@ -886,7 +886,7 @@ func (s *auditScreen) fillConflicts() {
 		box.RemoveAll()
 		values := it.Conflicts[f]
 		if len(values) == 0 {
-			box.Hide()
+			s.fillMerged(box, f) // conflict_view.go: text merged line by line, or hidden
 			continue
 		}
 		note := widget.NewLabel(lang.L("workspace.conflict", map[string]any{"Count": len(values)}))

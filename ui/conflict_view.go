@@ -261,3 +261,27 @@ func (v *conflictView) resolve(value string) {
 	}
 	s.onConflictChosen(v.field, value)
 }
+
+// fillMerged shows, under a long text whose concurrent edits touched
+// different lines and were merged line by line, whose edits the text
+// combines, so that the auditor reads it again; otherwise box is hidden.
+func (s *auditScreen) fillMerged(box *fyne.Container, field string) {
+	vals := s.state.Items[s.current].Merged[field]
+	if len(vals) == 0 {
+		box.Hide()
+		return
+	}
+	var who []string
+	for _, v := range vals {
+		c := conflictChoice{author: v.Author, at: v.At}
+		if s.review != nil && s.review.names[c.author] != "" {
+			c.author = s.review.names[c.author]
+		}
+		who = append(who, choiceMeta(c))
+	}
+	l := widget.NewLabel(lang.L("conflict.merged", map[string]any{"Who": strings.Join(who, lang.L("conflict.merged_separator"))}))
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.HighImportance
+	box.Add(l)
+	box.Show()
+}

@@ -676,12 +676,22 @@ func (s *reviewScreen) onBack() {
 }
 
 // afterSave runs once an edit of the workspace is stored: the unsynced
-// count goes up, and a sign-off covering the edited item may have gone
-// stale, which the review panel then shows.
+// count goes up, a note that the field was merged line by line goes, and
+// a sign-off covering the edited item may have gone stale, which the
+// review panel then shows.
 func (s *auditScreen) afterSave(k fieldKey) {
 	s.unsynced.refresh()
 	if s.state == nil {
 		return
+	}
+	// A field merged line by line is one value again once written.
+	for i := range s.state.Items {
+		if it := &s.state.Items[i]; it.ID == k.entityID && len(it.Merged[k.field]) > 0 {
+			delete(it.Merged, k.field)
+			if i == s.current {
+				s.fillConflicts()
+			}
+		}
 	}
 	if kind := s.review.signAfterSave; kind != "" && s.saver.idle() {
 		s.review.signAfterSave = ""

@@ -35,6 +35,8 @@ type syncTeam struct {
 	// The competing observations and proposals, chief's then member's.
 	chiefObs, memberObs   string
 	chiefProp, memberProp string
+	// unsynced is how many edits the member's store has not synced.
+	unsynced int
 }
 
 const (
@@ -55,7 +57,7 @@ func newSyncTeamIn(t *testing.T, folder string) *syncTeam {
 	// times of the audit day: the chief wrote at 10:12, the member at 11:05.
 	memberOpts.Now = tickingClock(time.Date(2026, 5, 1, 11, 5, 0, 0, jpcal.JST))
 	chiefOpts.Now = tickingClock(time.Date(2026, 5, 1, 10, 12, 0, 0, jpcal.JST))
-	st := &syncTeam{folder: folder,
+	st := &syncTeam{folder: folder, unsynced: 2,
 		member: DirStore{Dir: filepath.Join(t.TempDir(), "member"), Options: memberOpts},
 		chiefObs: "情報資産台帳を閲覧した。戸籍システム関連の資産は登録されている。\n" +
 			"重要性分類は全資産に付与されている。",
@@ -136,10 +138,10 @@ func openSyncScreen(t *testing.T, st *syncTeam) (*App, *queueRunner, *syncScreen
 	typeEnter(unlock.pass)
 	q.settle(t)
 	home := screenOf[*homeScreen](t, u)
-	if home.unsynced.count != 2 || !home.unsynced.widget.Visible() {
-		t.Errorf("home unsynced badge = %d (visible %v), want the member's 2 edits", home.unsynced.count, home.unsynced.widget.Visible())
+	if home.unsynced.count != st.unsynced || !home.unsynced.widget.Visible() {
+		t.Errorf("home unsynced badge = %d (visible %v), want the member's %d edits", home.unsynced.count, home.unsynced.widget.Visible(), st.unsynced)
 	}
-	assertShows(t, u, "未同期 2件")
+	assertShows(t, u, "未同期 "+strconv.Itoa(st.unsynced)+"件")
 	test.Tap(home.sync.Button)
 	q.settle(t)
 	return u, q, screenOf[*syncScreen](t, u)

@@ -171,3 +171,79 @@ func TestSyncWarningsAreWorded(t *testing.T) {
 		}
 	}
 }
+
+// TestLineMergedTextIsExplained: edits of different lines of one long text
+// merge line by line; the workspace says so under the field, naming whose
+// edits it combines.
+func TestLineMergedTextIsExplained(t *testing.T) {
+	st := newSyncTeam(t)
+	member, err := workspace.Open(st.member.Dir, []byte(testPassphrase), st.member.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := member.AuditState(st.auditID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := state.Items[5].No
+	set := func(w *workspace.Workspace, text string) {
+		t.Helper()
+		if err := w.SetResult(st.auditID, no, workspace.ResultPatch{Proposal: &text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syncBoth := func() {
+		t.Helper()
+		for _, w := range []*workspace.Workspace{st.chief, member} {
+			if _, err := w.Sync(t.Context(), st.folder, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	set(st.chief, "一、規程を改定すること。\n二、\n三、\n四、\n五、研修を行うこと。")
+	syncBoth()
+	set(st.chief, "一、規程を年度内に改定すること。\n二、\n三、\n四、\n五、研修を行うこと。")
+	set(member, "一、規程を改定すること。\n二、\n三、\n四、\n五、全職員に研修を行うこと。")
+	if _, err := st.chief.Sync(t.Context(), st.folder, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := member.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.unsynced = 1
+
+	u, q, s := openSyncScreen(t, st)
+	syncNow(t, u, q, s)
+	a := openAuditAt(t, u, q, st.auditID, no)
+	it := a.state.Items[a.current]
+	if len(it.Merged[fieldProposal]) != 2 {
+		t.Fatalf("merged values = %+v, want the two edits", it.Merged)
+	}
+	if got, want := a.proposal.Text, "一、規程を年度内に改定すること。\n二、\n三、\n四、\n五、全職員に研修を行うこと。"; got != want {
+		t.Errorf("proposal = %q, want the merged %q", got, want)
+	}
+	if !a.conflicts[fieldProposal].Visible() {
+		t.Fatal("no note under the merged field")
+	}
+	found := false
+	for _, txt := range visibleTexts(u) {
+		if strings.Contains(txt, "行単位で自動統合しました") && strings.Contains(txt, chiefName) && strings.Contains(txt, memberName) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the merge is not explained with both authors; the window shows:\n%s", strings.Join(visibleTexts(u), "\n"))
+	}
+
+	// Once the auditor edits the text, it is one value again.
+	a.proposal.CursorRow = 4
+	test.Type(a.proposal, "（確認済）")
+	a.flushSaves()
+	q.settle(t)
+	if a.conflicts[fieldProposal].Visible() {
+		t.Error("the merge note stays after the text was written again")
+	}
+	if got := stored(t, u.ws, st.auditID, no); len(got.Merged[fieldProposal]) != 0 || !strings.Contains(got.Result.Proposal, "（確認済）") {
+		t.Errorf("stored proposal %q, merged %+v; want the edit, no longer merged", got.Result.Proposal, got.Merged)
+	}
+}
