@@ -252,6 +252,9 @@ func oneLine(s string, n int) string {
 }
 
 func cmdCheck(e *env, ws *workspace.Workspace) error {
+	if e.args.str("folder") != "" {
+		return cmdCheckFolder(e, ws) // sync.go
+	}
 	rep, err := ws.Check(e.ctx, nil)
 	if err != nil {
 		return err

@@ -96,6 +96,9 @@ Commands:
   review reopen --audit A --reason R               (chief) unlock an approved audit
   review queue --audit A [--json]                  awaiting review, open notes, stale sign-offs
   check                                          verify every value, chain, view and blob
+  check --folder DIR [--read-data] [--json]       verify a sync folder: FORMAT, the roster chain, every
+      file against its SHA-256 name, debris, missing pieces; --read-data also
+      decrypts and verifies every bundle and the objects they name (exit 5 if damaged)
   rebuild                                        derive the view again from the log
   compact --out FILE                             write a compacted copy of the store file
   passwd                                         change the passphrase
@@ -156,7 +159,7 @@ func commands() map[string]command {
 			bools: []string{"progress", "names"}}, true, cmdExport},
 		"lint":               {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdLint},
 		"progress import":    {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdProgressImport},
-		"check":              {spec{bools: []string{"json"}}, true, cmdCheck},
+		"check":              {spec{values: []string{"folder"}, bools: []string{"json", "read-data", "progress"}}, true, cmdCheck},
 		"rebuild":            {spec{}, true, cmdRebuild},
 		"compact":            {spec{values: []string{"out"}}, true, cmdCompact},
 		"passwd":             {spec{}, false, cmdPasswd},
@@ -286,6 +289,8 @@ func report(stderr io.Writer, cmd string, err error) int {
 		code, msg = exitBusy, "the store is already open in another Kansa process (close it, or wait for it to finish)"
 	case errors.Is(err, workspace.ErrNoStore):
 		msg = "there is no store here yet; create one with `kansactl init --name NAME` (" + msg + ")"
+	case errors.Is(err, errFolderDamaged):
+		code = exitDamaged
 	case errors.Is(err, errCheckFailed):
 		code, msg = exitDamaged, "the store is damaged: "+strings.TrimPrefix(msg, errCheckFailed.Error()+": ")
 	case errors.Is(err, workspace.ErrDamaged):

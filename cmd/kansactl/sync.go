@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -192,3 +193,73 @@ func cmdSync(e *env, ws *workspace.Workspace) error {
 }
 
 func short(id string) string { return id[:min(12, len(id))] }
+
+// cmdCheckFolder is `check --folder DIR [--read-data]`: exit 0 when the
+// folder is undamaged (pending pieces are listed, they may still arrive),
+// 5 when something in it is damaged or fails verification.
+func cmdCheckFolder(e *env, ws *workspace.Workspace) error {
+	dir := e.args.str("folder")
+	var progress func(int)
+	if e.args.flags["progress"] {
+		progress = func(n int) {
+			if n%100 == 0 {
+				fmt.Fprintf(e.stderr, "check: %d files\n", n)
+			}
+		}
+	}
+	rep, err := ws.CheckFolder(e.ctx, dir, e.args.flags["read-data"], progress)
+	if err != nil {
+		return err
+	}
+	if e.args.flags["json"] {
+		if err := printJSON(e.stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "folder %s: engagement %s, format %d, chief's fingerprint %s\n", rep.Folder, rep.Engagement, rep.Format, rep.ChiefFingerprint)
+		for _, r := range rep.Rosters {
+			fmt.Fprintf(e.stdout, "roster %d: %s %s\n", r.Epoch, r.Status, r.What)
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		for _, m := range rep.Members {
+			mark := ""
+			if m.Removed {
+				mark = "(removed)"
+			}
+			fmt.Fprintf(tw, "member %s\t%s\t%s\t%d bundles\t%d objects\t%s\n", m.ID, m.Name, m.Role, m.Bundles, m.Objects, mark)
+		}
+		tw.Flush()
+		for _, p := range rep.Problems {
+			fmt.Fprintf(e.stdout, "DAMAGED  %s: %s\n", p.Path, p.What)
+		}
+		for _, p := range rep.Pending {
+			fmt.Fprintf(e.stdout, "pending  %s: %s\n", p.Path, p.What)
+		}
+		for _, p := range rep.Foreign {
+			fmt.Fprintf(e.stdout, "foreign  %s: %s\n", p.Path, p.What)
+		}
+		for _, d := range rep.Debris {
+			fmt.Fprintf(e.stdout, "debris   %s (ignored)\n", d)
+		}
+		for _, u := range rep.Unreferenced {
+			fmt.Fprintf(e.stdout, "note     %s is named by no bundle (left by an interrupted publish)\n", u)
+		}
+		what := "names checked"
+		if rep.ReadData {
+			what = "decrypted and verified"
+		}
+		fmt.Fprintf(e.stdout, "checked %d files (%d bytes), %s: ", rep.Files, rep.Bytes, what)
+		if rep.OK() {
+			fmt.Fprintf(e.stdout, "ok (%d pending)\n", len(rep.Pending))
+		} else {
+			fmt.Fprintf(e.stdout, "%d problems\n", len(rep.Problems))
+		}
+	}
+	if !rep.OK() {
+		return fmt.Errorf("%w: %d problems (listed above)", errFolderDamaged, len(rep.Problems))
+	}
+	return nil
+}
+
+// errFolderDamaged is check --folder's verdict when it found damage (exit 5).
+var errFolderDamaged = errors.New("the sync folder is damaged")

@@ -145,3 +145,71 @@ func TestCLISyncRefusesNewerFormat(t *testing.T) {
 		t.Fatalf("sync of an empty folder: exit %d, %q", code, errs)
 	}
 }
+
+// TestCLICheckFolder: `check --folder` on a healthy folder exits 0 with
+// and without --read-data; debris is listed but harmless; a truncated
+// bundle exits 5 naming it; an empty folder is a plain error (exit 1).
+func TestCLICheckFolder(t *testing.T) {
+	chief, a := newCLI(t), newCLI(t)
+	folder := filepath.Join(t.TempDir(), "共有")
+	eng, aud := chief.setup()
+	chief.ok("team", "create-folder", "--engagement", eng, "--folder", folder)
+	a.ok("init", "--name", "佐藤 花子", "--role", "auditor")
+	req := filepath.Join(t.TempDir(), "join.json")
+	a.ok("team", "join-request", "--out", req)
+	chief.ok("team", "add", "--request", req, "--role", "auditor", "--engagement", eng)
+	chief.ok("sync", "--folder", folder)
+	a.ok("sync", "--folder", folder)
+	photo := filepath.Join(t.TempDir(), "入口.jpg")
+	writeJPEG(t, photo, 7)
+	a.ok("evidence", "add", "--audit", aud, "--item", "1", photo)
+	a.ok("result", "set", "--audit", aud, "--item", "1", "--observation", "施錠を確認")
+	a.ok("sync", "--folder", folder)
+	chief.ok("sync", "--folder", folder)
+
+	out := chief.ok("check", "--folder", folder)
+	if !strings.Contains(out, "names checked: ok") || !strings.Contains(out, "roster 2: ok") {
+		t.Fatalf("check --folder of a healthy folder:\n%s", out)
+	}
+	out = a.ok("check", "--folder", folder, "--read-data")
+	if !strings.Contains(out, "decrypted and verified: ok (0 pending)") {
+		t.Fatalf("check --folder --read-data of a healthy folder:\n%s", out)
+	}
+	var team struct{ Members []struct{ ID, Name string } }
+	json.Unmarshal([]byte(chief.ok("team", "list", "--folder", folder, "--json")), &team)
+	var member string
+	for _, m := range team.Members {
+		if m.Name == "佐藤 花子" {
+			member = m.ID
+		}
+	}
+	bdir := filepath.Join(folder, "m", member, "b")
+	names, _ := os.ReadDir(bdir)
+	if len(names) != 1 {
+		t.Fatalf("auditor's bundles: %v; want one", names)
+	}
+	os.WriteFile(filepath.Join(bdir, "desktop.ini"), []byte("[x]"), 0o600)
+	if out := chief.ok("check", "--folder", folder); !strings.Contains(out, "debris   m/"+member+"/b/desktop.ini (ignored)") {
+		t.Fatalf("debris not listed:\n%s", out)
+	}
+	victim := filepath.Join(bdir, names[len(names)-1].Name())
+	raw, _ := os.ReadFile(victim)
+	os.WriteFile(victim, raw[:len(raw)/3], 0o600)
+	out, _, code := chief.run("check", "--folder", folder, "--read-data")
+	if code != exitDamaged || !strings.Contains(out, "DAMAGED  m/"+member+"/b/"+names[len(names)-1].Name()) {
+		t.Fatalf("check of a truncated bundle: exit %d\n%s", code, out)
+	}
+	var rep struct {
+		Problems []struct{ Path, What string }
+	}
+	jout, _, code := chief.run("check", "--folder", folder, "--json")
+	if err := json.Unmarshal([]byte(jout), &rep); err != nil || code != exitDamaged || len(rep.Problems) != 1 {
+		t.Fatalf("check --json: exit %d, %+v, %v", code, rep, err)
+	}
+	os.WriteFile(victim, raw, 0o600)
+	chief.ok("check", "--folder", folder, "--read-data")
+	_, errs, code := chief.run("check", "--folder", t.TempDir())
+	if code != exitError || !strings.Contains(errs, "not a Kansa sync folder") {
+		t.Fatalf("check of an empty folder: exit %d, %q", code, errs)
+	}
+}

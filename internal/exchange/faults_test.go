@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -167,5 +168,128 @@ func TestSyncFault_RenamedFile(t *testing.T) {
 	}
 	if _, err := f.ReadObject(tc, o); !errors.Is(err, ErrIncomplete) {
 		t.Fatalf("object missing under its name: %v; want pending", err)
+	}
+}
+
+// TestSyncFault_ReplayedFromOtherEngagement: a bundle of another
+// engagement copied into this folder cannot be opened (no key: pending,
+// never applied); decrypted by someone on both teams and re-encrypted for
+// this engagement, its signed body still names the other engagement, so
+// it is rejected.
+func TestSyncFault_ReplayedFromOtherEngagement(t *testing.T) {
+	h := harnesses(t)["fake"](t)
+	f, _, aud, tc, _ := team(t, h)
+	h2 := harnesses(t)["fake"](t)
+	chief2 := newPerson(t, "c1", "主査", "chief")
+	tc2, err := Init(h2.fs, "eng2", chief2.keys, chief2.m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f2, _ := Open(h2.fs)
+	if tc2, err = f2.AddMember(chief2.keys, tc2, aud.m); err != nil { // the same person on both teams
+		t.Fatal(err)
+	}
+	ta2, err := f2.Team(aud.keys, aud.m.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob := publish(t, f2, aud, ta2, 1, 1)
+	raw, _ := h2.fs.ReadFile("m/" + aud.m.ID + "/b/" + ob.ID + ".bdl")
+	h.plant("m/"+aud.m.ID+"/b/"+ob.ID+".bdl", raw)
+	if _, err := f.ReadBundle(tc, aud.m.ID, ob.ID); !errors.Is(err, ErrNoKey) {
+		t.Fatalf("copied bundle of another engagement: %v; want ErrNoKey (never applied)", err)
+	}
+	plain, err := decrypt(raw, ta2.identities())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcp, _ := tc.recipient()
+	ct, err := encrypt(plain, rcp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.plant("m/"+aud.m.ID+"/b/"+sum(ct)+".bdl", ct)
+	if _, err := f.ReadBundle(tc, aud.m.ID, sum(ct)); !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "belongs to engagement eng2") {
+		t.Fatalf("re-encrypted bundle of another engagement: %v; want it rejected for naming eng2", err)
+	}
+	_ = tc2
+}
+
+// TestSyncFault_SignedOutsideRoster: a bundle signed by a key the roster
+// does not hold, or not the key it gives that member, is rejected.
+func TestSyncFault_SignedOutsideRoster(t *testing.T) {
+	h := harnesses(t)["fake"](t)
+	f, _, aud, tc, ta := team(t, h)
+	stranger := newPerson(t, "x9", "部外者", "auditor")
+	forged := &Team{Engagement: ta.Engagement, Me: stranger.m.ID, ChiefSign: ta.ChiefSign, keys: ta.keys, Roster: ta.Roster}
+	forged.Roster.Members = append(slices.Clone(ta.Roster.Members), stranger.m)
+	sb := publish(t, f, stranger, forged, 1, 1)
+	if _, err := f.ReadBundle(tc, stranger.m.ID, sb.ID); !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "roster does not hold") {
+		t.Fatalf("bundle of someone not on the roster: %v; want rejected", err)
+	}
+	impostor := stranger
+	impostor.m.ID, impostor.m.Device = aud.m.ID, aud.m.Device
+	forged.Me = aud.m.ID
+	forged.Roster.Members = []Member{tc.Chief(), impostor.m}
+	ib := publish(t, f, impostor, forged, 1, 1)
+	if _, err := f.ReadBundle(tc, aud.m.ID, ib.ID); !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "signature does not verify") {
+		t.Fatalf("bundle signed with a key the roster does not give the member: %v; want rejected", err)
+	}
+}
+
+// TestCopyObject: an object streams into put only when it is the content
+// its bundle recorded; missing, truncated, flipped and renamed files are
+// pending or rejected exactly as ReadObject says, on both folders.
+func TestCopyObject(t *testing.T) {
+	for name, mk := range harnesses(t) {
+		t.Run(name, func(t *testing.T) {
+			h := mk(t)
+			f, _, _, tc, ta := team(t, h)
+			content := bytes.Repeat([]byte("証跡"), 300000) // several age chunks
+			o, err := f.PutObject(ta, content)
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, _ := f.PutObject(ta, []byte("別の証跡"))
+			put := func(got *[]byte) func(r io.Reader) (string, int64, error) {
+				return func(r io.Reader) (string, int64, error) {
+					b, err := io.ReadAll(r)
+					*got = b
+					return sum(b), int64(len(b)), err
+				}
+			}
+			var got []byte
+			if err := f.CopyObject(tc, o, put(&got)); err != nil || !bytes.Equal(got, content) {
+				t.Fatalf("CopyObject = %v (%d bytes); want the content", err, len(got))
+			}
+			raw, _ := h.fs.ReadFile(o.Path)
+			for what, data := range map[string][]byte{"truncated": raw[:len(raw)-100], "cut in the header": raw[:50],
+				"flipped": func() []byte { b := bytes.Clone(raw); b[len(b)/2] ^= 1; return b }()} {
+				h.plant(o.Path, data)
+				if err := f.CopyObject(tc, o, put(&got)); !errors.Is(err, ErrIncomplete) {
+					t.Errorf("%s object: %v; want ErrIncomplete", what, err)
+				}
+			}
+			oraw, _ := h.fs.ReadFile(other.Path)
+			h.plant(o.Path, oraw) // another object under this one's name
+			if err := f.CopyObject(tc, o, put(&got)); !errors.Is(err, ErrIncomplete) {
+				t.Errorf("another object under this name: %v; want ErrIncomplete", err)
+			}
+			h.plant(o.Path, raw)
+			wrong := o
+			wrong.SHA256 = strings.Repeat("0", 64)
+			if err := f.CopyObject(tc, wrong, put(&got)); !errors.Is(err, ErrRejected) {
+				t.Errorf("content not what the bundle recorded: %v; want ErrRejected", err)
+			}
+			missing := o
+			missing.Path = o.Path[:len(o.Path)-62] + strings.Repeat("1", 62)
+			if err := f.CopyObject(tc, missing, put(&got)); !errors.Is(err, ErrIncomplete) {
+				t.Errorf("missing object: %v; want ErrIncomplete", err)
+			}
+			boom := errors.New("disk full")
+			if err := f.CopyObject(tc, o, func(io.Reader) (string, int64, error) { return "", 0, boom }); !errors.Is(err, boom) {
+				t.Errorf("put failing: %v; want its own error", err)
+			}
+		})
 	}
 }

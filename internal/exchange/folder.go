@@ -28,6 +28,7 @@ const formatMagic = "kansa-sync"
 type Folder struct {
 	fs         FS
 	Engagement string
+	Version    int // the format version FORMAT names
 }
 
 // Roster is the team at one epoch, as signed by the chief. Each roster
@@ -128,7 +129,7 @@ func Open(f FS) (*Folder, error) {
 	if version > FormatVersion {
 		return nil, fmt.Errorf("%w: format %d, this Kansa reads up to %d; update Kansa before syncing", ErrNewerFormat, version, FormatVersion)
 	}
-	return &Folder{fs: f, Engagement: eng}, nil
+	return &Folder{fs: f, Engagement: eng, Version: version}, nil
 }
 
 func formatFile(eng string) []byte {
@@ -169,7 +170,7 @@ func Init(f FS, engagement string, k Keys, chief Member) (*Team, error) {
 	if err != nil {
 		return nil, err
 	}
-	fo := &Folder{fs: f, Engagement: engagement}
+	fo := &Folder{fs: f, Engagement: engagement, Version: FormatVersion}
 	t := &Team{Engagement: engagement, Me: chief.ID, ChiefSign: chief.Sign, keys: map[int]*age.X25519Identity{1: key},
 		Roster: Roster{Engagement: engagement, Epoch: 1, KeyEpoch: 1, Chief: chief.ID, Members: []Member{chief}}}
 	if err := fo.writeVerified("FORMAT", formatFile(engagement)); err != nil {

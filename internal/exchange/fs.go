@@ -3,6 +3,7 @@ package exchange
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -182,4 +183,19 @@ func (d *Dir) ListDirs(dir string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// Opener is an FS that can stream a file instead of reading it whole;
+// evidence objects are copied through it. Dir implements it.
+type Opener interface {
+	Open(name string) (io.ReadCloser, error)
+}
+
+// Open implements Opener.
+func (d *Dir) Open(name string) (io.ReadCloser, error) {
+	f, err := os.Open(d.path(name))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return f, nil
 }

@@ -33,6 +33,7 @@ type SyncReport struct {
 	Warnings         []string          `json:"warnings"`
 	Debris           int               `json:"debris"` // foreign files ignored
 	skews            map[string]bool   // devices already warned about
+	have             map[string]bool   // objects imported by this sync (sync_import.go)
 	members          map[string]string // member id -> name
 }
 
@@ -81,7 +82,7 @@ func (w *Workspace) sync(ctx context.Context, fsys exchange.FS, progress func(do
 	}
 	rep := &SyncReport{Engagement: f.Engagement, ChiefFingerprint: t.Chief().Fingerprint(), NewOps: map[string]int{},
 		Pending: []SyncItem{}, Rejected: []SyncItem{}, Conflicts: []SyncConflict{}, Warnings: []string{},
-		skews: map[string]bool{}, members: map[string]string{}}
+		skews: map[string]bool{}, members: map[string]string{}, have: map[string]bool{}}
 	if err := w.onlyEngagement(f.Engagement); err != nil {
 		return nil, err
 	}
@@ -289,6 +290,9 @@ func (w *Workspace) collect(ctx context.Context, f *exchange.Folder, t *exchange
 		}
 		progress(i+1, total)
 	}
+	if err := w.prefetchObjects(ctx, f, t, byDevice, rep); err != nil {
+		return err
+	}
 	devices := sortedKeys(byDevice)
 	for _, d := range devices {
 		bs := byDevice[d]
@@ -349,7 +353,7 @@ func (w *Workspace) applyBundle(ctx context.Context, f *exchange.Folder, t *exch
 				return false, err
 			}
 			ref := blob.Ref{SHA256: o.SHA256, Size: o.Size}
-			if w.blobs.Verify(w.local(ref)) == nil {
+			if rep.have[o.SHA256] || w.blobs.Verify(w.local(ref)) == nil {
 				continue
 			}
 			data, err := f.ReadObject(t, o)

@@ -28,7 +28,7 @@ import (
 
 // teamOn makes a chief with an audit and n-1 auditors on fsys, everyone
 // synced once.
-func teamOn(t *testing.T, fsys exchange.FS, n int, nows ...func() time.Time) (reps []*Workspace, aud string) {
+func teamOn(t testing.TB, fsys exchange.FS, n int, nows ...func() time.Time) (reps []*Workspace, aud string) {
 	t.Helper()
 	now := func(i int) func() time.Time {
 		if i < len(nows) {
@@ -669,6 +669,10 @@ func TestSyncFault_SignedOutsideRoster(t *testing.T) {
 	if len(bs) != 1 {
 		t.Fatalf("rogue published %d bundles", len(bs))
 	}
+	// (Adding the rogue listed them in the chief's engagement members:
+	// let that reach everyone first.)
+	syncOn(t, chief, fsys)
+	syncOn(t, a, fsys)
 	// Into both members' directories (nobody reads their own), and the
 	// rogue's own, which is on no roster.
 	for _, w := range []*Workspace{chief, a} {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/kansa-audit/kansa/internal/audit"
 	"github.com/kansa-audit/kansa/internal/bolt"
+	"github.com/kansa-audit/kansa/internal/change"
 	"github.com/kansa-audit/kansa/internal/exchange"
 )
 
@@ -208,7 +210,40 @@ func (w *Workspace) addTeamMember(fsys exchange.FS, request []byte, role audit.R
 	if _, err := f.AddMember(k, t, m); err != nil {
 		return TeamMember{}, fmt.Errorf("add %s to the team: %w", m.Name, err)
 	}
+	if err := w.joinEngagement(f.Engagement, m, role); err != nil {
+		return TeamMember{}, fmt.Errorf("%s is on the sync team, but not yet in the engagement's member list: %w", m.Name, err)
+	}
 	return TeamMember{ID: m.ID, Name: m.Name, Role: m.Role, Fingerprint: m.Fingerprint()}, nil
+}
+
+// joinEngagement puts a new team member in the engagement's member list
+// (what reports print), unless they are there already: listed under
+// their identity, or typed in by name before they joined (then that entry
+// is linked to their identity instead of listing them twice).
+func (w *Workspace) joinEngagement(engagementID string, m exchange.Member, role audit.Role) error {
+	return w.st.Update(func(tx *bolt.Tx) error {
+		if _, err := entityOf(tx, engagementID, TypeEngagement); err != nil {
+			return err
+		}
+		ms, err := childrenOf(tx, engagementID, TypeMember)
+		if err != nil {
+			return err
+		}
+		var byName *change.Entity
+		for _, e := range ms {
+			switch {
+			case e.String("person") == m.ID:
+				return nil
+			case e.String("person") == "" && strings.TrimSpace(e.String("name")) == strings.TrimSpace(m.Name) && byName == nil:
+				byName = e
+			}
+		}
+		if byName != nil {
+			_, _, err := tx.Write(byName.ID, "person", m.ID)
+			return err
+		}
+		return create(tx, w.newID(), TypeMember, engagementID, audit.Member{Person: m.ID, Name: m.Name, Role: role})
+	})
 }
 
 // RemoveTeamMember (chief) removes a member and starts a new key epoch:

@@ -1,0 +1,103 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/kansa-audit/kansa/internal/bolt"
+	"github.com/kansa-audit/kansa/internal/exchange"
+)
+
+// prefetchObjects imports, several at a time, the evidence objects named
+// by the bundles about to be applied that this store does not hold yet,
+// and records them in one transaction. Each is decrypted straight into
+// the blob store. An object that has not arrived (or fails) is left for
+// applyBundle, which then finds its bundle pending.
+func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *exchange.Team, byDevice map[string][]*exchange.Bundle, rep *SyncReport) error {
+	var todo []exchange.Object
+	seen := map[string]bool{}
+	if err := w.st.View(func(tx *bolt.Tx) error {
+		for _, d := range sortedKeys(byDevice) {
+			for _, b := range byDevice[d] {
+				for _, o := range b.Objects {
+					if !seen[o.SHA256] && !tx.HasRecord(recObject, o.SHA256) {
+						todo = append(todo, o)
+					}
+					seen[o.SHA256] = true
+				}
+			}
+		}
+		return nil
+	}); err != nil || len(todo) == 0 {
+		return err
+	}
+	workers := min(len(todo), max(4, runtime.GOMAXPROCS(0))) // fsync-bound: more than the cores
+	jobs := make(chan exchange.Object)
+	var mu sync.Mutex
+	var done []exchange.Object
+	var firstErr error
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for o := range jobs {
+				ok, err := w.importObject(ctx, f, t, o)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				if ok {
+					done = append(done, o)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, o := range todo {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- o
+	}
+	close(jobs)
+	wg.Wait()
+	if err := w.st.Update(func(tx *bolt.Tx) error {
+		for _, o := range done {
+			if err := tx.PutRecord(recObject, o.SHA256, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, o := range done {
+		rep.have[o.SHA256] = true
+		rep.Imported++
+	}
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return firstErr
+}
+
+// importObject copies one object into the blob store. ok is false when it
+// is not there to import yet (missing, partial, for a key this member does
+// not hold, or failing verification).
+func (w *Workspace) importObject(ctx context.Context, f *exchange.Folder, t *exchange.Team, o exchange.Object) (ok bool, err error) {
+	err = f.CopyObject(t, o, func(r io.Reader) (string, int64, error) {
+		ref, err := w.blobs.Put(ctx, r)
+		return ref.SHA256, ref.Size, err
+	})
+	switch {
+	case errors.Is(err, exchange.ErrIncomplete), errors.Is(err, exchange.ErrNoKey), errors.Is(err, exchange.ErrRejected):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return true, nil
+}
