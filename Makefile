@@ -31,8 +31,11 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
+# -timeout: the race detector makes the 500-seed sync convergence test and
+# the GUI tests slow on a 2-core machine; 10 minutes (go's default) is
+# too close for comfort.
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 smoke: build
 	bash .ci/smoke.sh $(BIN)/kansa $(BIN)/smoke.png
