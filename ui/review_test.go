@@ -70,7 +70,7 @@ func TestReviewNoteFromTheItemShowsInTheQueue(t *testing.T) {
 		t.Fatalf("stored note = %+v, want the open note on %s", note, it.No)
 	}
 	assertShows(t, u, "証跡の撮影日時を確認してください。")
-	assertShows(t, u, "指摘事項を追加しました。")
+	assertShows(t, u, "レビューノートを追加しました。")
 
 	// The preparer answers it from the item.
 	test.Type(s.review.answers[note.ID], "撮影日時は令和8年9月10日です。")
@@ -86,7 +86,7 @@ func TestReviewNoteFromTheItemShowsInTheQueue(t *testing.T) {
 	if got := r.queue.OpenNotes[0].Status; got != audit.NoteAnswered {
 		t.Errorf("note status = %s, want answered", got)
 	}
-	assertShows(t, u, "未完了の指摘事項（1件）")
+	assertShows(t, u, "未完了のレビューノート（1件）")
 	assertShows(t, u, "No."+it.No+" "+oneLine(it.Title))
 	assertShows(t, u, "【回答済】証跡の撮影日時を確認してください。")
 	if len(r.links) != 1 {
