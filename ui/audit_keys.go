@@ -52,6 +52,8 @@ type auditMenu struct {
 	attach *fyne.MenuItem
 	// newHearing opens the hearing form for the item.
 	newHearing *fyne.MenuItem
+	// review opens the audit's review queue.
+	review *fyne.MenuItem
 }
 
 // onAudit runs f with the workspace screen if it is the one shown.
@@ -78,10 +80,11 @@ func (a *App) buildAuditMenu() *fyne.Menu {
 	m.attach.Shortcut = attachShortcut
 	m.newHearing = fyne.NewMenuItem(lang.L("menu.new_hearing"), a.onAudit(func(s *auditScreen) { s.onNewHearing() }))
 	m.newHearing.Shortcut = hearingShortcut
+	m.review = fyne.NewMenuItem(lang.L("menu.review"), a.onAudit(func(s *auditScreen) { s.openReview() }))
 	m.help = fyne.NewMenuItem(lang.L("menu.shortcuts"), a.onAudit(func(s *auditScreen) { s.onHelp() }))
 	m.help.Shortcut = helpShortcut
 	m.menu = fyne.NewMenu(lang.L("menu.audit"), m.next, m.prev, fyne.NewMenuItemSeparator(), m.rate,
-		fyne.NewMenuItemSeparator(), m.search, m.attach, m.newHearing, fyne.NewMenuItemSeparator(), m.help)
+		fyne.NewMenuItemSeparator(), m.search, m.attach, m.newHearing, m.review, fyne.NewMenuItemSeparator(), m.help)
 	a.audit = m
 	a.setRatingMenu(audit.DefaultScale())
 	return m.menu
@@ -120,7 +123,7 @@ func (a *App) enableAuditMenu(on bool) {
 	if a.audit == nil {
 		return
 	}
-	for _, it := range []*fyne.MenuItem{a.audit.next, a.audit.prev, a.audit.rate, a.audit.search, a.audit.attach, a.audit.newHearing, a.audit.help} {
+	for _, it := range []*fyne.MenuItem{a.audit.next, a.audit.prev, a.audit.rate, a.audit.search, a.audit.attach, a.audit.newHearing, a.audit.review, a.audit.help} {
 		it.Disabled = !on
 	}
 	for _, it := range a.audit.rate.ChildMenu.Items {

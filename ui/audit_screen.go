@@ -1065,6 +1065,10 @@ func (s *auditScreen) fillHearings() {
 		for _, h := range s.state.Hearings {
 			if h.ID == id {
 				s.hearingBox.Add(hearingRow(h, it.ID))
+				hid := h.ID
+				if c := recordConflictLines(s.state, hid, func(f string) { s.openRecordConflictView(hid, f) }); c != nil {
+					s.hearingBox.Add(c) // record_conflict.go
+				}
 			}
 		}
 	}

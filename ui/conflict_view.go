@@ -40,17 +40,29 @@ func conflictChoices(it *workspace.ItemState, field string) []conflictChoice {
 	return out
 }
 
-// conflictView compares the competing values of one field of the current
-// item side by side, each with its author and time. The user keeps one,
-// or (for the text fields) merges them by hand in an editable text
-// prefilled with all of them. Either way the result is written as a new
-// value of the field, which supersedes every competing value: the
-// conflict is resolved and the values stay in the history.
+// conflictView compares the competing values of one field side by side,
+// each with its author and time: a field of the current item, or of a
+// hearing or review note (record_conflict.go). The user keeps one, or
+// (for text) merges them by hand in an editable text prefilled with all
+// of them. Either way the result is written as a new value of the field,
+// which supersedes every competing value: the conflict is resolved and
+// the values stay in the history.
 type conflictView struct {
-	screen  *auditScreen
+	screen  *auditScreen // nil when opened from the review queue
+	app     *App
 	field   string
-	itemID  string
+	itemID  string // the item, or the hearing or note
 	choices []conflictChoice
+
+	title    string
+	editable bool
+	// text: merged by hand as text; lines: as text too, each line one
+	// element of a list of strings (a hearing's follow-ups).
+	text, lines bool
+	// show is how a value reads when it is not text.
+	show func(string) string
+	// apply writes the value kept or merged.
+	apply func(string)
 
 	dialog *dialog.CustomDialog
 	keep   []*widget.Button // one per choice
@@ -82,8 +94,18 @@ func (s *auditScreen) openConflictView(field string) {
 			}
 		}
 	}
-	v := &conflictView{screen: s, field: field, itemID: it.ID, choices: choices}
-	v.build(it)
+	itemID := it.ID
+	v := &conflictView{screen: s, app: s.app, field: field, itemID: itemID, choices: choices, editable: s.editable(),
+		text:  textField(field),
+		title: lang.L("conflict.title", map[string]any{"No": it.No, "Title": oneLine(it.Title), "Field": resultFieldName(field)}),
+		show:  func(val string) string { return s.conflictChoiceText(field, val) },
+		apply: func(val string) {
+			if !s.editable() || s.current < 0 || s.state.Items[s.current].ID != itemID {
+				return
+			}
+			s.onConflictChosen(field, val)
+		}}
+	v.build()
 	s.conflictView = v
 	v.dialog.Show()
 }
@@ -93,9 +115,8 @@ func textField(field string) bool {
 	return field == fieldObservation || field == fieldEvidenceSeen || field == fieldProposal
 }
 
-func (v *conflictView) build(it *workspace.ItemState) {
-	s := v.screen
-	editable := s.editable()
+func (v *conflictView) build() {
+	editable := v.editable
 	intro := widget.NewLabel(lang.L("conflict.intro", map[string]any{"Count": len(v.choices)}))
 	intro.Wrapping = fyne.TextWrapWord
 	if !editable {
@@ -113,11 +134,11 @@ func (v *conflictView) build(it *workspace.ItemState) {
 	}
 
 	var bottom fyne.CanvasObject
-	if textField(v.field) {
+	if v.text || v.lines {
 		v.merged = widget.NewMultiLineEntry()
 		v.merged.Wrapping = fyne.TextWrapWord
 		v.merged.SetMinRowsVisible(6)
-		v.merged.SetText(mergeDraft(v.choices))
+		v.merged.SetText(mergeDraft(v.draftChoices()))
 		v.save = widget.NewButtonWithIcon(lang.L("conflict.save_merged"), theme.DocumentSaveIcon(), v.onSaveMerged)
 		v.save.Importance = widget.HighImportance
 		setEnabled(v.merged, editable)
@@ -129,10 +150,9 @@ func (v *conflictView) build(it *workspace.ItemState) {
 		bottom = container.NewVBox(widget.NewSeparator(), heading(lang.L("conflict.merge")), hint, v.merged,
 			container.NewHBox(layout.NewSpacer(), v.save))
 	}
-	title := lang.L("conflict.title", map[string]any{"No": it.No, "Title": oneLine(it.Title), "Field": resultFieldName(v.field)})
 	content := container.NewBorder(intro, bottom, nil, nil, body)
-	v.dialog = dialog.NewCustom(title, lang.L("conflict.close"), content, s.app.win)
-	v.dialog.Resize(conflictViewSize(s.app.win))
+	v.dialog = dialog.NewCustom(v.title, lang.L("conflict.close"), content, v.app.win)
+	v.dialog.Resize(conflictViewSize(v.app.win))
 }
 
 // conflictViewSize fits the view into the window, leaving a margin.
@@ -162,8 +182,8 @@ func (v *conflictView) column(i int, c conflictChoice, editable bool) fyne.Canva
 // valueText shows competing value i; for text, the lines no other value
 // has are coloured, so the difference shows at a glance.
 func (v *conflictView) valueText(i int, c conflictChoice) fyne.CanvasObject {
-	if !textField(v.field) {
-		l := widget.NewLabel(v.screen.conflictChoiceText(v.field, c.value))
+	if !v.text {
+		l := widget.NewLabel(v.show(c.value))
 		l.Wrapping = fyne.TextWrapWord
 		return l
 	}
@@ -248,18 +268,31 @@ func (v *conflictView) onSaveMerged() {
 	if v.merged == nil {
 		return
 	}
+	if v.lines {
+		v.resolve(linesJSON(v.merged.Text))
+		return
+	}
 	v.resolve(v.merged.Text)
 }
 
-// resolve writes value as the field's new value, if the item the view was
-// opened on is still the current one and can be edited, and closes.
+// resolve writes value as the field's new value (apply checks that what
+// the view was opened on can still be edited), and closes.
 func (v *conflictView) resolve(value string) {
-	s := v.screen
 	v.dialog.Hide()
-	if !s.editable() || s.state.Items[s.current].ID != v.itemID {
-		return
+	v.apply(value)
+}
+
+// draftChoices are the values the hand merge starts from, as text.
+func (v *conflictView) draftChoices() []conflictChoice {
+	if !v.lines {
+		return v.choices
 	}
-	s.onConflictChosen(v.field, value)
+	out := make([]conflictChoice, len(v.choices))
+	for i, c := range v.choices {
+		out[i] = c
+		out[i].value = v.show(c.value)
+	}
+	return out
 }
 
 // fillMerged shows, under a long text whose concurrent edits touched

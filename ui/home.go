@@ -45,6 +45,9 @@ type homeScreen struct {
 	// openAudit opens the workspace screen of the selected audit; so does
 	// a double click on it.
 	openAudit toolbarButton
+	// review opens the selected audit's review queue; it sits in the
+	// audits' heading, not the toolbar.
+	review toolbarButton
 	// sync opens the sync screen; unsynced counts what it has to send
 	// (sync_screen.go, unsynced_badge.go).
 	sync     toolbarButton
@@ -155,8 +158,10 @@ func (s *homeScreen) buildDetail() fyne.CanvasObject {
 	s.subtitle = widget.NewLabel("")
 	s.noAudits = widget.NewLabel(lang.L("home.no_audits"))
 	s.noAudits.Hide()
+	s.review = newToolbarButton(lang.L("home.review"), theme.ListIcon(), s.onOpenReview)
+	s.review.Disable()
 	audits := container.NewBorder(
-		container.NewVBox(heading(lang.L("home.audits")), s.noAudits), nil, nil, nil, s.auditList)
+		container.NewVBox(container.NewBorder(nil, nil, nil, s.review, heading(lang.L("home.audits"))), s.noAudits), nil, nil, nil, s.auditList)
 	s.sync = newToolbarButton(lang.L("home.sync"), theme.ViewRefreshIcon(), s.onSync)
 	team := container.NewBorder(container.NewBorder(nil, nil, nil, s.sync, heading(lang.L("home.team"))), nil, nil, nil, s.teamList)
 	split := container.NewVSplit(audits, team)
@@ -390,6 +395,16 @@ func (s *homeScreen) updateAuditActions() {
 	enable(s.exportResults, ok)
 	enable(s.exportDocuments, ok)
 	enable(s.openAudit, ok)
+	enable(s.review, ok)
+}
+
+// onOpenReview opens the review queue of the selected audit.
+func (s *homeScreen) onOpenReview() {
+	a, ok := s.currentAudit()
+	if !ok || s.busy.busy() {
+		return
+	}
+	s.app.navigate(Route{Page: PageReview, EngagementID: a.EngagementID, AuditID: a.ID})
 }
 
 // onOpenAudit opens the workspace screen of the selected audit.

@@ -35,6 +35,8 @@ type reviewWorkspace interface {
 	Reopen(auditID, reason string) error
 	// ReviewQueue lists what awaits the reviewer in an audit.
 	ReviewQueue(auditID string) (*workspace.ReviewQueue, error)
+	// Conflicts of hearings and notes (record_conflict.go).
+	recordConflictWorkspace
 }
 
 // formatJST is how the review screens print a time.
@@ -273,6 +275,10 @@ func (p *reviewPanel) noteRow(n audit.ReviewNote, editable bool) fyne.CanvasObje
 	text.Wrapping = fyne.TextWrapWord
 	meta := captionText(lang.L("review.note_meta", map[string]any{"Author": nameOf(p.names, n.Author), "At": formatJST(n.At)}))
 	rows := container.NewVBox(container.NewBorder(nil, nil, status, nil, text), meta)
+	id := n.ID
+	if c := recordConflictLines(p.s.state, id, func(f string) { p.s.openRecordConflictView(id, f) }); c != nil {
+		rows.Add(c) // record_conflict.go
+	}
 	if strings.TrimSpace(n.Response) != "" {
 		resp := widget.NewLabel(lang.L("review.response", map[string]any{"Name": nameOf(p.names, n.Responder), "Text": n.Response}))
 		resp.Wrapping = fyne.TextWrapWord
@@ -281,7 +287,6 @@ func (p *reviewPanel) noteRow(n audit.ReviewNote, editable bool) fyne.CanvasObje
 	if n.Status != audit.NoteClosed {
 		answer := widget.NewEntry()
 		answer.SetPlaceHolder(lang.L("review.answer_placeholder"))
-		id := n.ID
 		answerBtn := widget.NewButton(lang.L("review.answer"), func() { p.s.onAnswerNote(id) })
 		closeBtn := widget.NewButton(lang.L("review.close_note"), func() { p.s.onCloseNote(id) })
 		closeBtn.Importance = widget.LowImportance
@@ -318,7 +323,7 @@ func (s *auditScreen) reviewAction(what func(ws Workspace) error, done string) {
 			s.message.show(withDetails(reviewErrorText(err), err), widget.DangerImportance)
 			return
 		}
-		s.state.Notes, s.state.SignOffs = st.Notes, st.SignOffs
+		s.state.Notes, s.state.SignOffs, s.state.RecordConflicts = st.Notes, st.SignOffs, st.RecordConflicts
 		s.message.show(done, widget.SuccessImportance)
 		s.fillReview()
 	})
@@ -384,11 +389,14 @@ func (s *auditScreen) onCloseNote(noteID string) {
 
 // openReviewButton opens the audit's review queue.
 func (s *auditScreen) openReviewButton() fyne.CanvasObject {
-	b := widget.NewButtonWithIcon(lang.L("review.open_queue"), theme.ListIcon(), func() {
-		s.app.navigate(Route{Page: PageReview, EngagementID: s.back.EngagementID, AuditID: s.route.AuditID})
-	})
+	b := widget.NewButtonWithIcon(lang.L("review.open_queue"), theme.ListIcon(), s.openReview)
 	b.Importance = widget.LowImportance
 	return b
+}
+
+// openReview opens the audit's review queue (the button, the 監査 menu).
+func (s *auditScreen) openReview() {
+	s.app.navigate(Route{Page: PageReview, EngagementID: s.back.EngagementID, AuditID: s.route.AuditID})
 }
 
 // ---- the chief's review queue ----
@@ -416,6 +424,18 @@ type reviewScreen struct {
 	back    *widget.Button
 	message *messageLabel
 	busy    *busyIndicator
+
+	// Review notes on document sections, and the answer and close of
+	// every note in the queue (note id -> control).
+	docSection *widget.Select
+	docNote    *widget.Entry
+	addDocNote *widget.Button
+	docBox     *fyne.Container
+	answers    map[string]*widget.Entry
+	answerBtns map[string]*widget.Button
+	closeBtns  map[string]*widget.Button
+	// conflictView is the last conflict view opened; for tests.
+	conflictView *conflictView
 
 	// links are the 開く buttons in the order shown; kept for tests.
 	links []*widget.Button
@@ -449,6 +469,7 @@ func (s *reviewScreen) buildUI() fyne.CanvasObject {
 		s.status,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.reopen, s.approve), s.reason),
 		s.message.widget, widget.NewSeparator())
+	s.buildDocNote()
 	s.body = container.NewVBox()
 	s.scroll = container.NewVScroll(container.NewPadded(s.body))
 	return container.NewPadded(container.NewBorder(top, nil, nil, nil, s.scroll))
@@ -515,6 +536,7 @@ func (s *reviewScreen) show() {
 	s.reason.Refresh()
 
 	s.links = nil
+	s.answers, s.answerBtns, s.closeBtns = map[string]*widget.Entry{}, map[string]*widget.Button{}, map[string]*widget.Button{}
 	s.body.RemoveAll()
 	s.body.Add(sectionHeading(lang.L("review.awaiting", map[string]any{"Count": len(q.AwaitingReview)}), false))
 	if len(q.AwaitingReview) == 0 {
@@ -543,8 +565,18 @@ func (s *reviewScreen) show() {
 		if n.Response != "" {
 			meta += "\n" + lang.L("review.response", map[string]any{"Name": nameOf(s.names, n.Responder), "Text": oneLine(n.Response)})
 		}
-		s.body.Add(s.row(theme.MailComposeIcon(), s.targetLabel(n.Target, "", ""), meta, widget.MediumImportance, n.Target, text))
+		extra := []fyne.CanvasObject{text}
+		id := n.ID
+		if c := recordConflictLines(st, id, func(f string) { s.openNoteConflict(id, f) }); c != nil {
+			extra = append(extra, c) // record_conflict.go
+		}
+		extra = append(extra, s.noteControls(n, !q.Locked))
+		s.body.Add(s.row(theme.MailComposeIcon(), s.targetLabel(n.Target, "", ""), meta, widget.MediumImportance, n.Target, extra...))
 	}
+	s.body.Add(s.docBox)
+	setEnabled(s.docSection, !q.Locked)
+	setEnabled(s.docNote, !q.Locked)
+	setEnabled(s.addDocNote, !q.Locked)
 	s.body.Add(widget.NewSeparator())
 	s.body.Add(sectionHeading(lang.L("review.stale", map[string]any{"Count": len(q.Stale)}), len(q.Stale) > 0))
 	if len(q.Stale) == 0 {
@@ -586,7 +618,96 @@ func (s *reviewScreen) targetLabel(target, no, title string) string {
 	if no != "" {
 		return lang.L("review.item", map[string]any{"No": no, "Title": oneLine(title)})
 	}
+	if label, ok := docSectionLabel(target); ok {
+		return lang.L("review.section_label", map[string]any{"Section": label})
+	}
 	return lang.L("review.section", map[string]any{"Key": target})
+}
+
+// buildDocNote makes the form for a review note on a document section.
+func (s *reviewScreen) buildDocNote() {
+	s.docSection = widget.NewSelect(docSectionOptions(), nil)
+	s.docSection.PlaceHolder = lang.L("review.doc_section_placeholder")
+	s.docNote = widget.NewMultiLineEntry()
+	s.docNote.Wrapping = fyne.TextWrapWord
+	s.docNote.SetMinRowsVisible(2)
+	s.docNote.SetPlaceHolder(lang.L("review.doc_note_placeholder"))
+	s.addDocNote = widget.NewButtonWithIcon(lang.L("review.add_note"), theme.ContentAddIcon(), s.onAddDocNote)
+	hint := captionText(lang.L("review.doc_note_hint"))
+	s.docBox = container.NewVBox(widget.NewSeparator(), sectionHeading(lang.L("review.doc_notes"), false), hint,
+		container.NewBorder(nil, nil, nil, container.NewVBox(s.addDocNote), container.NewVBox(s.docSection, s.docNote)))
+}
+
+// onAddDocNote writes the review note typed on the section chosen.
+func (s *reviewScreen) onAddDocNote() {
+	key := docSectionKey(s.docSection.Selected)
+	text := strings.TrimSpace(s.docNote.Text)
+	if s.busy.busy() || s.state == nil {
+		return
+	}
+	if key == "" || text == "" {
+		s.message.show(lang.L("review.doc_note_incomplete"), widget.WarningImportance)
+		return
+	}
+	s.act(func(ws Workspace, id string) error {
+		_, err := ws.AddNote(id, key, text)
+		return err
+	}, lang.L("review.note_added"))
+}
+
+// noteControls are a note's response field with 回答 and 完了にする.
+func (s *reviewScreen) noteControls(n audit.ReviewNote, editable bool) fyne.CanvasObject {
+	id := n.ID
+	answer := widget.NewEntry()
+	answer.SetPlaceHolder(lang.L("review.answer_placeholder"))
+	answerBtn := widget.NewButton(lang.L("review.answer"), func() {
+		text := strings.TrimSpace(s.answers[id].Text)
+		if text == "" || s.busy.busy() {
+			return
+		}
+		s.act(func(ws Workspace, _ string) error { return ws.AnswerNote(id, text) }, lang.L("review.answered"))
+	})
+	closeBtn := widget.NewButton(lang.L("review.close_note"), func() {
+		if s.busy.busy() {
+			return
+		}
+		s.act(func(ws Workspace, _ string) error { return ws.CloseNote(id) }, lang.L("review.closed"))
+	})
+	closeBtn.Importance = widget.LowImportance
+	setEnabled(answer, editable)
+	setEnabled(answerBtn, editable)
+	setEnabled(closeBtn, editable)
+	s.answers[id], s.answerBtns[id], s.closeBtns[id] = answer, answerBtn, closeBtn
+	return container.NewBorder(nil, nil, nil, container.NewHBox(answerBtn, closeBtn), answer)
+}
+
+// openNoteConflict opens the conflict view of a note's field from the queue.
+func (s *reviewScreen) openNoteConflict(id, field string) {
+	if s.state == nil || s.queue == nil {
+		return
+	}
+	auditID := s.route.AuditID
+	v := newRecordConflictView(s.app, s.state, s.names, id, field, !s.queue.Locked, func(val string) {
+		s.busy.start()
+		resolveRecord(s.app, s.ws, auditID, id, field, val, func(_ *workspace.AuditState, err error) {
+			if !s.app.isCurrent(s) {
+				return
+			}
+			s.busy.stop()
+			if err != nil {
+				logError("resolve a conflict", err)
+				s.message.show(withDetails(lang.L("record.resolve_failed"), err), widget.DangerImportance)
+				return
+			}
+			s.message.show(lang.L("record.resolved"), widget.SuccessImportance)
+			s.load()
+		})
+	})
+	if v == nil {
+		return
+	}
+	s.conflictView = v
+	v.dialog.Show()
 }
 
 // row is one line of the queue with 開く when it is about an item.
@@ -666,6 +787,9 @@ func (s *reviewScreen) act(what func(ws Workspace, auditID string) error, done s
 			return
 		}
 		s.reason.SetText("")
+		if done == lang.L("review.note_added") {
+			s.docNote.SetText("")
+		}
 		s.message.show(done, widget.SuccessImportance)
 		s.load()
 	})
