@@ -29,6 +29,9 @@ type syncWorkspace interface {
 	// Sync publishes this device's new ops to the folder dir and applies
 	// the other members' complete bundles; progress counts the bundles read.
 	Sync(ctx context.Context, dir string, progress func(done, total int)) (*workspace.SyncReport, error)
+	// SyncWithProgress is Sync counting the bundles read, then the bytes of
+	// evidence imported; progress is called off the UI goroutine.
+	SyncWithProgress(ctx context.Context, dir string, progress func(workspace.SyncProgress)) (*workspace.SyncReport, error)
 	// FolderOf is the folder an engagement last synced with ("" if none).
 	FolderOf(engagementID string) (string, error)
 	// CreateFolder (chief) makes dir the engagement's sync folder.
@@ -407,7 +410,8 @@ func (s *syncScreen) memberRow(m workspace.TeamMember) fyne.CanvasObject {
 }
 
 // onSync syncs with the folder off the UI goroutine, with a progress bar
-// counting the bundles read and Cancel. A cancelled sync keeps what it
+// counting the bundles read, then the bytes of evidence imported, and
+// Cancel. A cancelled sync keeps what it
 // has applied: each bundle goes in with its own transaction.
 func (s *syncScreen) onSync() {
 	dir := s.folderPath()
@@ -424,16 +428,20 @@ func (s *syncScreen) onSync() {
 	ws, now := s.ws, s.app.cfg.Now()
 	running := make(chan struct{})
 	s.syncing, s.syncCancel = running, cancel
-	progress := progressTo(s.app.cfg.Do, func(done, total int) {
+	progress := syncProgressTo(s.app.cfg.Do, func(p workspace.SyncProgress) { // sync_progress.go
 		if d.cancel.Disabled() {
 			return // cancelling: keep saying so
 		}
-		d.text.SetText(lang.L("sync.progress", map[string]any{"Done": done, "Total": total}))
-		d.setProgress(done, total)
+		d.text.SetText(syncProgressText(p))
+		if p.TotalBytes > 0 {
+			d.setProgress(int(p.Bytes), int(p.TotalBytes))
+		} else {
+			d.setProgress(p.Bundles, p.TotalBundles)
+		}
 	})
 	background(s.app.cfg.Run, func() (*syncSummary, error) {
 		defer close(running)
-		rep, err := ws.Sync(ctx, dir, progress)
+		rep, err := ws.SyncWithProgress(ctx, dir, progress)
 		if err != nil {
 			return nil, err
 		}

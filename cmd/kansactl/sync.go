@@ -141,9 +141,19 @@ func cmdSync(e *env, ws *workspace.Workspace) error {
 	if err != nil {
 		return err
 	}
-	var progress func(done, total int)
+	var progress func(workspace.SyncProgress)
 	if e.args.flags["progress"] {
-		progress = func(done, total int) { fmt.Fprintf(e.stderr, "sync: %d/%d bundles\n", done, total) }
+		var last workspace.SyncProgress
+		first := true
+		progress = func(p workspace.SyncProgress) {
+			switch {
+			case first || p.Bundles != last.Bundles || p.TotalBundles != last.TotalBundles:
+				fmt.Fprintf(e.stderr, "sync: %d/%d bundles\n", p.Bundles, p.TotalBundles)
+			case p.TotalBytes > 0:
+				fmt.Fprintf(e.stderr, "sync: %.1f/%.1f MB of evidence\n", float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6)
+			}
+			first, last = false, p
+		}
 	}
 	if eng := e.args.str("engagement"); eng != "" {
 		f, err := exchange.Open(exchange.NewDir(dir))
@@ -154,7 +164,7 @@ func cmdSync(e *env, ws *workspace.Workspace) error {
 			return fmt.Errorf("the folder %s belongs to engagement %s, not %s; nothing was synced", dir, f.Engagement, eng)
 		}
 	}
-	rep, err := ws.Sync(e.ctx, dir, progress)
+	rep, err := ws.SyncWithProgress(e.ctx, dir, progress)
 	if err != nil {
 		return err
 	}

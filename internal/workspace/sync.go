@@ -64,7 +64,22 @@ type bundleRec struct {
 // folder in dir, then applies every other member's bundles that are
 // complete. It is safe to run at any time and any number of times: a
 // bundle is applied once, in the same transaction that records it.
+// progress counts the bundles read; SyncWithProgress counts bytes too.
 func (w *Workspace) Sync(ctx context.Context, dir string, progress func(done, total int)) (*SyncReport, error) {
+	var fn func(SyncProgress)
+	if progress != nil {
+		last := SyncProgress{Bundles: -1}
+		fn = func(p SyncProgress) {
+			if p.Bundles != last.Bundles || p.TotalBundles != last.TotalBundles {
+				last = p
+				progress(p.Bundles, p.TotalBundles)
+			}
+		}
+	}
+	return w.syncDir(ctx, dir, fn)
+}
+
+func (w *Workspace) syncDir(ctx context.Context, dir string, progress func(SyncProgress)) (*SyncReport, error) {
 	rep, err := w.sync(ctx, exchange.NewDir(dir), progress)
 	if err == nil {
 		err = w.st.Update(func(tx *bolt.Tx) error { return tx.PutRecord(recFolder, rep.Engagement, dir) })
@@ -72,10 +87,8 @@ func (w *Workspace) Sync(ctx context.Context, dir string, progress func(done, to
 	return rep, err
 }
 
-func (w *Workspace) sync(ctx context.Context, fsys exchange.FS, progress func(done, total int)) (*SyncReport, error) {
-	if progress == nil {
-		progress = func(int, int) {}
-	}
+func (w *Workspace) sync(ctx context.Context, fsys exchange.FS, progressFn func(SyncProgress)) (*SyncReport, error) {
+	progress := newSyncTracker(progressFn)
 	f, t, k, err := w.openTeam(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("sync: %w", err)
@@ -243,7 +256,7 @@ func (w *Workspace) readBlob(r blob.Ref) ([]byte, error) {
 // collect reads every other member's new bundles and applies those whose
 // earlier sequences and objects are present, in per-device order, until
 // nothing more applies.
-func (w *Workspace) collect(ctx context.Context, f *exchange.Folder, t *exchange.Team, all []exchange.Member, rep *SyncReport, progress func(done, total int)) error {
+func (w *Workspace) collect(ctx context.Context, f *exchange.Folder, t *exchange.Team, all []exchange.Member, rep *SyncReport, progress *syncTracker) error {
 	type cand struct {
 		member string
 		id     string
@@ -271,7 +284,7 @@ func (w *Workspace) collect(ctx context.Context, f *exchange.Folder, t *exchange
 		return err
 	}
 	total := len(cands)
-	progress(0, total)
+	progress.bundles(0, total)
 	byDevice := map[string][]*exchange.Bundle{}
 	for i, c := range cands {
 		if err := ctx.Err(); err != nil {
@@ -288,9 +301,9 @@ func (w *Workspace) collect(ctx context.Context, f *exchange.Folder, t *exchange
 		default:
 			byDevice[b.Device] = append(byDevice[b.Device], b)
 		}
-		progress(i+1, total)
+		progress.bundles(i+1, total)
 	}
-	if err := w.prefetchObjects(ctx, f, t, byDevice, rep); err != nil {
+	if err := w.prefetchObjects(ctx, f, t, byDevice, rep, progress); err != nil {
 		return err
 	}
 	devices := sortedKeys(byDevice)

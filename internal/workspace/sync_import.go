@@ -16,7 +16,8 @@ import (
 // and records them in one transaction. Each is decrypted straight into
 // the blob store. An object that has not arrived (or fails) is left for
 // applyBundle, which then finds its bundle pending.
-func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *exchange.Team, byDevice map[string][]*exchange.Bundle, rep *SyncReport) error {
+// progress counts the bytes imported.
+func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *exchange.Team, byDevice map[string][]*exchange.Bundle, rep *SyncReport, progress *syncTracker) error {
 	var todo []exchange.Object
 	seen := map[string]bool{}
 	if err := w.st.View(func(tx *bolt.Tx) error {
@@ -34,6 +35,11 @@ func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *
 	}); err != nil || len(todo) == 0 {
 		return err
 	}
+	var total int64
+	for _, o := range todo {
+		total += o.Size
+	}
+	progress.expect(total)
 	workers := min(len(todo), max(4, runtime.GOMAXPROCS(0))) // fsync-bound: more than the cores
 	jobs := make(chan exchange.Object)
 	var mu sync.Mutex
@@ -45,7 +51,7 @@ func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *
 		go func() {
 			defer wg.Done()
 			for o := range jobs {
-				ok, err := w.importObject(ctx, f, t, o)
+				ok, err := w.importObject(ctx, f, t, o, progress)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -88,9 +94,9 @@ func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *
 // importObject copies one object into the blob store. ok is false when it
 // is not there to import yet (missing, partial, for a key this member does
 // not hold, or failing verification).
-func (w *Workspace) importObject(ctx context.Context, f *exchange.Folder, t *exchange.Team, o exchange.Object) (ok bool, err error) {
+func (w *Workspace) importObject(ctx context.Context, f *exchange.Folder, t *exchange.Team, o exchange.Object, progress *syncTracker) (ok bool, err error) {
 	err = f.CopyObject(t, o, func(r io.Reader) (string, int64, error) {
-		ref, err := w.blobs.Put(ctx, r)
+		ref, err := w.blobs.Put(ctx, progress.reader(r))
 		return ref.SHA256, ref.Size, err
 	})
 	switch {
