@@ -272,7 +272,10 @@ func TestSyncConvergesThroughAFaultyFolder(t *testing.T) {
 	}
 }
 
-func TestSyncEvidenceAndPendingObjects(t *testing.T) {
+// TestSyncFault_BundleBeforeItsObjects: a bundle whose evidence objects have
+// not arrived is pending, not an error; once they arrive it applies and
+// the evidence reads back intact, thumbnails included.
+func TestSyncFault_BundleBeforeItsObjects(t *testing.T) {
 	fsys := newMemFolder(5)
 	reps, aud := newTeam(t, fsys, 2)
 	chief, a := reps[0], reps[1]
