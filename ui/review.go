@@ -565,18 +565,18 @@ func (s *reviewScreen) show() {
 		if n.Response != "" {
 			meta += "\n" + lang.L("review.response", map[string]any{"Name": nameOf(s.names, n.Responder), "Text": oneLine(n.Response)})
 		}
-		extra := []fyne.CanvasObject{text}
+		// A conflict of the note, and for a note on a document section
+		// (which has no item to open) the answer and close, under it.
+		extra := []fyne.CanvasObject{text, captionText(meta)}
 		id := n.ID
 		if c := recordConflictLines(st, id, func(f string) { s.openNoteConflict(id, f) }); c != nil {
 			extra = append(extra, c) // record_conflict.go
 		}
-		extra = append(extra, s.noteControls(n, !q.Locked))
-		s.body.Add(s.row(theme.MailComposeIcon(), s.targetLabel(n.Target, "", ""), meta, widget.MediumImportance, n.Target, extra...))
+		if !s.isItem(n.Target) {
+			extra = append(extra, s.noteControls(n, !q.Locked))
+		}
+		s.body.Add(s.row(theme.MailComposeIcon(), s.targetLabel(n.Target, "", ""), "", widget.MediumImportance, n.Target, extra...))
 	}
-	s.body.Add(s.docBox)
-	setEnabled(s.docSection, !q.Locked)
-	setEnabled(s.docNote, !q.Locked)
-	setEnabled(s.addDocNote, !q.Locked)
 	s.body.Add(widget.NewSeparator())
 	s.body.Add(sectionHeading(lang.L("review.stale", map[string]any{"Count": len(q.Stale)}), len(q.Stale) > 0))
 	if len(q.Stale) == 0 {
@@ -601,6 +601,10 @@ func (s *reviewScreen) show() {
 				"Kind": signOffKindLabel(so.Kind), "Name": nameOrID(so, s.names), "Reason": so.Invalid}), widget.DangerImportance))
 		}
 	}
+	s.body.Add(s.docBox)
+	setEnabled(s.docSection, !q.Locked)
+	setEnabled(s.docNote, !q.Locked)
+	setEnabled(s.addDocNote, !q.Locked)
 	s.body.Refresh()
 }
 
@@ -731,7 +735,7 @@ func (s *reviewScreen) row(icon fyne.Resource, text, meta string, imp widget.Imp
 		s.links = append(s.links, b)
 		open = container.NewVBox(b)
 	}
-	return container.NewBorder(nil, nil, widget.NewIcon(icon), open, lines)
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), open, lines)
 }
 
 func (s *reviewScreen) isItem(id string) bool {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/kansa-audit/kansa/fixtures"
@@ -147,5 +148,14 @@ func TestReviewScreenshot(t *testing.T) {
 	}
 	u.navigate(Route{Page: PageReview, AuditID: auditID})
 	q.settle(t)
+	// And a note on the report's overall assessment, from the queue.
+	r := screenOf[*reviewScreen](t, u)
+	r.docSection.SetSelected("監査報告書：総評")
+	test.Type(r.docNote, "総評の「おおむね適切」の根拠を、評価の集計と対応させてください。")
+	test.Tap(r.addDocNote)
+	q.settle(t)
+	r.message.clear()
+	// Tall enough for every section of the queue.
+	u.win.Resize(fyne.NewSize(u.win.Canvas().Size().Width, 1060))
 	capture(t, u, filepath.Join(dir, "review.png"))
 }
