@@ -151,6 +151,7 @@ func (s *homeScreen) buildDetail() fyne.CanvasObject {
 			cols := o.(*fyne.Container).Objects
 			cols[0].(*widget.Label).SetText(m.Name)
 			cols[1].(*widget.Label).SetText(memberDetail(m))
+			o.(*fyne.Container).Refresh() // lay the row out again for the name's width
 		},
 	)
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -158,12 +159,14 @@ func (s *homeScreen) buildDetail() fyne.CanvasObject {
 	s.subtitle = widget.NewLabel("")
 	s.noAudits = widget.NewLabel(lang.L("home.no_audits"))
 	s.noAudits.Hide()
+	// Outside a toolbar the button itself goes in the container (the
+	// toolbarButton wrapper would get a renderer its refreshes never reach).
 	s.review = newToolbarButton(lang.L("home.review"), theme.ListIcon(), s.onOpenReview)
 	s.review.Disable()
 	audits := container.NewBorder(
-		container.NewVBox(container.NewBorder(nil, nil, nil, s.review, heading(lang.L("home.audits"))), s.noAudits), nil, nil, nil, s.auditList)
+		container.NewVBox(container.NewBorder(nil, nil, nil, s.review.Button, heading(lang.L("home.audits"))), s.noAudits), nil, nil, nil, s.auditList)
 	s.sync = newToolbarButton(lang.L("home.sync"), theme.ViewRefreshIcon(), s.onSync)
-	team := container.NewBorder(container.NewBorder(nil, nil, nil, s.sync, heading(lang.L("home.team"))), nil, nil, nil, s.teamList)
+	team := container.NewBorder(container.NewBorder(nil, nil, nil, s.sync.Button, heading(lang.L("home.team"))), nil, nil, nil, s.teamList)
 	split := container.NewVSplit(audits, team)
 	split.Offset = 0.62
 	s.detail = container.NewBorder(container.NewVBox(s.title, s.subtitle, widget.NewSeparator()), nil, nil, nil, split)
