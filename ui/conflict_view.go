@@ -59,6 +59,11 @@ type conflictView struct {
 	// text: merged by hand as text; lines: as text too, each line one
 	// element of a list of strings (a hearing's follow-ups).
 	text, lines bool
+	// units: a JSON list merged by hand by ticking, among the elements of
+	// every value, those to keep (a hearing's statements).
+	units      bool
+	unitValues []string        // the distinct elements, compact JSON, in order
+	unitChecks []*widget.Check // one per element
 	// show is how a value reads when it is not text.
 	show func(string) string
 	// apply writes the value kept or merged.
@@ -146,9 +151,13 @@ func (v *conflictView) build() {
 		hint := caption()
 		hint.Wrapping = fyne.TextWrapWord
 		hint.SetText(lang.L("conflict.merge_hint"))
-		intro.SetText(intro.Text + lang.L("conflict.diff_hint"))
+		if v.text { // only text has its own lines coloured
+			intro.SetText(intro.Text + lang.L("conflict.diff_hint"))
+		}
 		bottom = container.NewVBox(widget.NewSeparator(), heading(lang.L("conflict.merge")), hint, v.merged,
 			container.NewHBox(layout.NewSpacer(), v.save))
+	} else if v.units {
+		bottom = v.buildUnits(editable) // record_conflict.go
 	}
 	content := container.NewBorder(intro, bottom, nil, nil, body)
 	v.dialog = dialog.NewCustom(v.title, lang.L("conflict.close"), content, v.app.win)

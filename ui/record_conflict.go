@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -161,6 +163,64 @@ func recordValueText(st *workspace.AuditState, field, v string) string {
 	return v
 }
 
+// recordListField reports whether a field is a JSON list merged by hand
+// by choosing its elements.
+func recordListField(field string) bool {
+	return field == "statements" || field == "interviewees" || field == "auditors"
+}
+
+// buildUnits makes the hand merge of a list: every distinct element of
+// every value, in order, each with a tick (all ticked at first), and the
+// button that saves the ticked ones as the field's value.
+func (v *conflictView) buildUnits(editable bool) fyne.CanvasObject {
+	seen := map[string]bool{}
+	list := container.NewVBox()
+	for _, c := range v.choices {
+		var elems []json.RawMessage
+		if json.Unmarshal([]byte(c.value), &elems) != nil {
+			continue
+		}
+		for _, e := range elems {
+			var b bytes.Buffer
+			if json.Compact(&b, e) != nil || seen[b.String()] {
+				continue
+			}
+			u := b.String()
+			seen[u] = true
+			check := widget.NewCheck(strings.TrimPrefix(v.show("["+u+"]"), "・"), nil)
+			check.SetChecked(true)
+			setEnabled(check, editable)
+			v.unitValues = append(v.unitValues, u)
+			v.unitChecks = append(v.unitChecks, check)
+			list.Add(check)
+		}
+	}
+	if len(v.unitValues) == 0 {
+		return nil
+	}
+	v.save = widget.NewButtonWithIcon(lang.L("conflict.save_merged"), theme.DocumentSaveIcon(), v.onSaveUnits)
+	v.save.Importance = widget.HighImportance
+	setEnabled(v.save, editable)
+	hint := caption()
+	hint.Wrapping = fyne.TextWrapWord
+	hint.SetText(lang.L("conflict.units_hint"))
+	scroll := container.NewVScroll(list)
+	scroll.SetMinSize(fyne.NewSize(0, 160))
+	return container.NewVBox(widget.NewSeparator(), heading(lang.L("conflict.merge")), hint, scroll,
+		container.NewHBox(layout.NewSpacer(), v.save))
+}
+
+// onSaveUnits keeps the ticked elements, in order.
+func (v *conflictView) onSaveUnits() {
+	var keep []string
+	for i, c := range v.unitChecks {
+		if c.Checked {
+			keep = append(keep, v.unitValues[i])
+		}
+	}
+	v.resolve("[" + strings.Join(keep, ",") + "]")
+}
+
 // linesJSON turns text into a JSON list of its non-blank lines.
 func linesJSON(text string) string {
 	list := []string{}
@@ -223,7 +283,7 @@ func newRecordConflictView(app *App, st *workspace.AuditState, names map[string]
 	}
 	v := &conflictView{app: app, field: field, itemID: id, choices: choices, editable: editable,
 		title: recordTitle(st, id, field, names),
-		text:  recordTextField(field), lines: field == "followups",
+		text:  recordTextField(field), lines: field == "followups", units: recordListField(field),
 		show:  func(val string) string { return recordValueText(st, field, val) },
 		apply: apply}
 	v.build()

@@ -259,3 +259,69 @@ func TestReviewQueueFromHomeAndTheAuditMenu(t *testing.T) {
 		t.Error("レビュー一覧 enabled in the 監査 menu off the workspace")
 	}
 }
+
+func TestRecordConflictStatementsMergedByTicking(t *testing.T) {
+	rt := newRecordTeam(t)
+	// Both add a statement to the hearing offline.
+	member, err := workspace.Open(rt.member.Dir, []byte(testPassphrase), rt.member.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chiefStmt, memberStmt := "台帳の更新は年1回である。", "廃棄した端末は台帳から削除していない。"
+	for _, e := range []struct {
+		w    *workspace.Workspace
+		text string
+	}{{member, memberStmt}, {rt.chief, chiefStmt}} {
+		sts := []audit.Statement{{Text: rt.statementText, Items: []string{rt.item.ID}}, {Text: e.text, Items: []string{rt.item.ID}}}
+		if err := e.w.SetField(rt.auditID, rt.hearing, "statements", sts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, w := range []*workspace.Workspace{rt.chief, member} {
+		if _, err := w.Sync(t.Context(), rt.folder, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := member.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	u, q, _ := newWorkspaceApp(t, rt.member)
+	s := openAuditAt(t, u, q, rt.auditID, rt.item.No)
+	assertShows(t, u, "競合：「発言」が他の端末の編集と食い違っています（2件）。")
+	s.openRecordConflictView(rt.hearing, "statements")
+	v := s.conflictView
+	if v == nil || len(v.unitChecks) != 3 || v.save == nil {
+		t.Fatalf("conflict view = %+v, want the three distinct statements to tick", v)
+	}
+	for i, c := range v.unitChecks {
+		if !c.Checked {
+			t.Errorf("statement %d not ticked at first", i)
+		}
+		if !strings.Contains(c.Text, "（No."+rt.item.No+"）") {
+			t.Errorf("statement %q does not name its item", c.Text)
+		}
+	}
+	// Keep the common statement and the member's, drop the chief's.
+	for i, c := range v.unitChecks {
+		if strings.Contains(c.Text, chiefStmt) {
+			v.unitChecks[i].SetChecked(false)
+		}
+	}
+	test.Tap(v.save)
+	q.settle(t)
+
+	st := storedRecords(t, u.ws, rt.auditID)
+	for _, h := range st.Hearings {
+		if h.ID != rt.hearing {
+			continue
+		}
+		if len(h.Statements) != 2 || h.Statements[0].Text != rt.statementText || h.Statements[1].Text != memberStmt ||
+			len(h.Statements[1].Items) != 1 || h.Statements[1].Items[0] != rt.item.ID {
+			t.Errorf("stored statements = %+v, want the common one and the member's, linked to the item", h.Statements)
+		}
+	}
+	if c := st.RecordConflicts[rt.hearing]["statements"]; len(c) != 0 {
+		t.Errorf("statements still in conflict: %+v", c)
+	}
+}
