@@ -1,57 +1,46 @@
 package ui
 
-import "fyne.io/fyne/v2/lang"
+import (
+	"strings"
 
-// docSection is a section of the audit plan or report that a review note
-// can be written on. The key is what the note stores as its target (the
-// form kansactl review note --section takes); the label is translated.
-type docSection struct {
-	key, label string
-}
+	"fyne.io/fyne/v2/lang"
 
-// docSections are the sections offered, in document order: the plan's,
-// then the report's, as the report builder titles them.
-var docSections = []docSection{
-	{"plan/purpose", "docsection.plan_purpose"},
-	{"plan/criteria", "docsection.plan_criteria"},
-	{"plan/scope", "docsection.plan_scope"},
-	{"plan/team", "docsection.plan_team"},
-	{"plan/method", "docsection.plan_method"},
-	{"plan/evidence", "docsection.plan_evidence"},
-	{"plan/schedule", "docsection.plan_schedule"},
-	{"report/overview", "docsection.report_overview"},
-	{"report/summary", "docsection.report_summary"},
-	{"report/results", "docsection.report_results"},
-	{"report/findings", "docsection.report_findings"},
-	{"report/followup", "docsection.report_followup"},
-	{"report/notable", "docsection.report_notable"},
-}
+	"github.com/kansa-audit/kansa/internal/report"
+)
+
+// Review notes on a section of the audit plan or report: the sections are
+// report.NoteSections (their keys are what a note stores as its target,
+// the form kansactl review note --section takes); their labels here are
+// translated, docsection.<key with _ for />.
 
 // docSectionLabel names a section key; ok is false for a key not listed
 // (written by another tool, say).
 func docSectionLabel(key string) (string, bool) {
-	for _, s := range docSections {
-		if s.key == key {
-			return lang.L(s.label), true
-		}
+	if _, ok := report.SectionTitle(key); !ok {
+		return "", false
 	}
-	return "", false
+	return lang.L(docSectionLangKey(key)), true
 }
 
-// docSectionOptions are the labels of docSections, for a Select.
+func docSectionLangKey(key string) string {
+	return "docsection." + strings.ReplaceAll(key, "/", "_")
+}
+
+// docSectionOptions are the labels of the sections, in document order,
+// for a Select.
 func docSectionOptions() []string {
-	out := make([]string, len(docSections))
-	for i, s := range docSections {
-		out[i] = lang.L(s.label)
+	out := make([]string, len(report.NoteSections))
+	for i, s := range report.NoteSections {
+		out[i] = lang.L(docSectionLangKey(s.Key))
 	}
 	return out
 }
 
 // docSectionKey is the key of the section labelled label, "" if none.
 func docSectionKey(label string) string {
-	for _, s := range docSections {
-		if lang.L(s.label) == label {
-			return s.key
+	for _, s := range report.NoteSections {
+		if lang.L(docSectionLangKey(s.Key)) == label {
+			return s.Key
 		}
 	}
 	return ""

@@ -151,6 +151,8 @@ func Lint(in Input, measure func(text string) int) []Finding {
 		}
 		if it, ok := byID[n.Target]; ok {
 			out = append(out, Finding{Item: it.No, Rule: RuleOpenNote, Message: msg(itemName(it))})
+		} else if title, ok := SectionTitle(n.Target); ok {
+			audit1(RuleOpenNote, msg("「"+title+"」"))
 		} else {
 			audit1(RuleOpenNote, msg("「"+n.Target+"」"))
 		}

@@ -127,6 +127,9 @@ func TestLintRules(t *testing.T) {
 		{name: "open note on a document section", mut: func(in *Input) {
 			in.Notes = append(in.Notes, audit.ReviewNote{ID: "n2", Target: "report.overall", Author: "山田 花子", Text: "総評の2段落目を簡潔に。100%確認", Status: audit.NoteOpen})
 		}, rule: RuleOpenNote, item: "", inMsg: "「report.overall」のレビューノートが未対応です（山田 花子：総評の2段落目を簡潔に。100%確認）"},
+		{name: "open note on a known section", mut: func(in *Input) {
+			in.Notes = append(in.Notes, audit.ReviewNote{ID: "n3", Target: "report/summary", Author: "山田 花子", Text: "根拠を明記。", Status: audit.NoteOpen})
+		}, rule: RuleOpenNote, item: "", inMsg: "「監査報告書：総評」のレビューノートが未対応です（山田 花子：根拠を明記。）"},
 		{name: "closed notes are fine", mut: func(in *Input) {}, rule: RuleOpenNote, wantNone: true},
 		// Follow-up status.
 		{name: "follow-up without status", base: followupInput, mut: func(in *Input) { item(in, "7").Result.Status = audit.StatusNone },
