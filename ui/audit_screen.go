@@ -236,12 +236,21 @@ func (s *auditScreen) updateListRow(i widget.ListItemID, o fyne.CanvasObject) {
 	conflict, badge := right[0].(*widget.Label), right[1].(*widget.Label)
 	setLabel(no, it.No, no.Importance)
 	setLabel(title, oneLine(it.Title), title.Importance)
+	relayout := false
 	if hide := len(it.Conflicts) == 0; conflict.Hidden != hide {
 		conflict.Hidden = hide
-		conflict.Refresh()
+		relayout = true
 	}
-	setLabel(badge, ratingName(s.state.Audit.Scale, it.Result.Rating), ratingImportance(s.state.Audit.Scale, it.Result.Rating))
+	rating := ratingName(s.state.Audit.Scale, it.Result.Rating)
+	relayout = relayout || badge.Text != rating
+	setLabel(badge, rating, ratingImportance(s.state.Audit.Scale, it.Result.Rating))
 	item.Show()
+	if relayout {
+		// The right-hand box changed width: lay the row out again, or the
+		// badge is drawn over the rating (a recycled row keeps its sizes).
+		parts[2].Refresh()
+		item.Refresh()
+	}
 }
 
 // setLabel changes a label only when its text or colour differ: the list
