@@ -655,3 +655,62 @@ func TestLongTextMergeKeepsRestoredFlag(t *testing.T) {
 		}
 	}
 }
+
+// The sync summary lists a long text only when its concurrent edits are
+// really in conflict after the merge: disjoint paragraphs merge and are
+// not listed; overlapping edits of one paragraph are.
+func TestSyncReportListsOnlyUnmergedConflicts(t *testing.T) {
+	fsys := newMemFolder(7)
+	reps, aud := newTeam(t, fsys, 2)
+	chief, member := reps[0], reps[1]
+	base := paragraphs(6, nil)
+	if err := chief.SetResult(aud, "1", ResultPatch{Proposal: &base}); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, chief, fsys)
+	mustSync(t, member, fsys)
+	proposalConflicts := func(rep *SyncReport) int {
+		n := 0
+		for _, c := range rep.Conflicts {
+			if c.Field == "proposal" {
+				n++
+			}
+		}
+		return n
+	}
+
+	// Disjoint paragraphs: merged, no conflict in either summary.
+	setProposal(t, chief, aud, paragraphs(6, map[int]string{0: "主査が修正した第1段落。"}))
+	setProposal(t, member, aud, paragraphs(6, map[int]string{5: "監査人が修正した第6段落。"}))
+	for _, w := range []*Workspace{chief, member, chief} {
+		if rep := mustSync(t, w, fsys); len(rep.Conflicts) != 0 {
+			t.Fatalf("%s: disjoint edits reported as conflicts %+v", w.Me().Name, rep.Conflicts)
+		}
+	}
+	merged := paragraphs(6, map[int]string{0: "主査が修正した第1段落。", 5: "監査人が修正した第6段落。"})
+	for _, w := range reps {
+		it := itemState(t, w, aud, "1")
+		if it.Result.Proposal != merged || len(it.Conflicts) != 0 || len(it.Merged["proposal"]) != 2 {
+			t.Fatalf("%s: proposal %q, conflicts %v, merged %d values", w.Me().Name, it.Result.Proposal, it.Conflicts, len(it.Merged["proposal"]))
+		}
+	}
+
+	// The same paragraph on both sides: a conflict, listed once by the
+	// replica that receives the other edit.
+	setProposal(t, chief, aud, paragraphs(6, map[int]string{0: "主査が修正した第1段落。", 2: "主査の第3段落。", 5: "監査人が修正した第6段落。"}))
+	setProposal(t, member, aud, paragraphs(6, map[int]string{0: "主査が修正した第1段落。", 2: "監査人の第3段落。", 5: "監査人が修正した第6段落。"}))
+	if rep := mustSync(t, chief, fsys); len(rep.Conflicts) != 0 {
+		t.Fatalf("chief: nothing new to apply, yet conflicts %+v", rep.Conflicts)
+	}
+	if rep := mustSync(t, member, fsys); proposalConflicts(rep) != 1 {
+		t.Fatalf("member: conflicts %+v; want the proposal", rep.Conflicts)
+	}
+	if rep := mustSync(t, chief, fsys); proposalConflicts(rep) != 1 {
+		t.Fatalf("chief: conflicts %+v; want the proposal", rep.Conflicts)
+	}
+	for _, w := range reps {
+		if it := itemState(t, w, aud, "1"); len(it.Conflicts["proposal"]) != 2 {
+			t.Fatalf("%s: conflicts %v", w.Me().Name, it.Conflicts)
+		}
+	}
+}

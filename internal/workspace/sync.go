@@ -403,7 +403,7 @@ func (w *Workspace) applyBundle(ctx context.Context, f *exchange.Folder, t *exch
 			}
 			before[op.Entity] = map[string]bool{}
 			if e, err := tx.Entity(op.Entity); err == nil {
-				for _, fld := range e.Conflicts() {
+				for _, fld := range fieldConflicts(tx, e) {
 					before[op.Entity][fld] = true
 				}
 				status[op.Entity] = e.Status()
@@ -425,7 +425,9 @@ func (w *Workspace) applyBundle(ctx context.Context, f *exchange.Folder, t *exch
 			if err != nil {
 				return err
 			}
-			for _, fld := range e.Conflicts() {
+			// Long texts whose concurrent edits merge cleanly are no
+			// conflict (merge.go), before or after.
+			for _, fld := range fieldConflicts(tx, e) {
 				if !before[id][fld] {
 					found = append(found, SyncConflict{Entity: id, Type: e.Type(), Field: fld})
 				}
