@@ -24,6 +24,11 @@ var resultFields = []string{"rating", "observation", "evidence_seen", "finding",
 // On import, a cell whose hash still matches was not edited in Excel and is
 // left alone; an edited cell is written superseding exactly those ops, so a
 // value changed in Kansa since the export survives beside it as a conflict.
+//
+// A long text whose concurrent edits merge (merge.go) is exported as the
+// merged text, so the token hashes that text, and its op ids are those of
+// every value the merge combines: an unchanged cell writes nothing, and an
+// edited one supersedes exactly the merged values.
 
 // valueHash fingerprints a cell value as a workbook round trip leaves it.
 func valueHash(v string) string {
@@ -31,17 +36,19 @@ func valueHash(v string) string {
 	return hex.EncodeToString(sum[:4])
 }
 
-// resultVersion builds the token for an item entity.
-func resultVersion(e *change.Entity) string {
+// resultVersion builds the token for an item entity: the ids of every
+// value its register holds, and the hash of the value shown (the merged
+// text when the values merge).
+func resultVersion(tx *bolt.Tx, e *change.Entity) string {
+	shown, _ := resolveMerges(tx, e)
 	parts := []string{"v1"}
 	for _, f := range resultFields {
-		reg := e.Get(f)
 		var ids []string
-		for _, id := range reg.IDs() {
+		for _, id := range e.Get(f).IDs() {
 			ids = append(ids, id.String())
 		}
 		var v string
-		if cur, ok := reg.Current(); ok {
+		if cur, ok := shown.Get(f).Current(); ok {
 			json.Unmarshal(cur.Value, &v)
 		}
 		parts = append(parts, f+"="+strings.Join(ids, ",")+"@"+valueHash(v))
@@ -151,6 +158,7 @@ func (w *Workspace) ApplyResults(auditID string, rows []ResultRow) (*ResultsRepo
 				rep.Problems = append(rep.Problems, fmt.Sprintf("row %d (item %s): %s", r.Row, no, p))
 			}
 			ver := parseVersion(r.Version)
+			shown, _ := resolveMerges(tx, e) // merged long texts as exported
 			wrote, conflict := false, false
 			for _, f := range resultFields {
 				v, ok := values[f]
@@ -158,9 +166,9 @@ func (w *Workspace) ApplyResults(auditID string, rows []ResultRow) (*ResultsRepo
 					continue
 				}
 				raw, _ := json.Marshal(v)
-				cur := e.Get(f)
-				if c, has := cur.Current(); (has && string(c.Value) == string(raw) && !cur.Conflict()) || (!has && v == "") {
-					continue // the same as Kansa already holds
+				cur, sh := e.Get(f), shown.Get(f)
+				if c, has := sh.Current(); (has && string(c.Value) == string(raw) && !sh.Conflict()) || (!has && v == "") {
+					continue // the same as Kansa already holds (or shows merged)
 				}
 				fv, known := ver[f]
 				if known && fv.hash == valueHash(v) {
@@ -262,7 +270,7 @@ func (w *Workspace) resultVersions(tx *bolt.Tx, auditID string) (map[string]stri
 	}
 	out := make(map[string]string, len(items))
 	for _, e := range items {
-		out[e.ID] = resultVersion(e)
+		out[e.ID] = resultVersion(tx, e)
 	}
 	return out, nil
 }
