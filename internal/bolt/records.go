@@ -120,3 +120,13 @@ func (t *Tx) LogFrom(device string, from uint64, fn func(change.Op) error) error
 	}
 	return nil
 }
+
+// DeleteRecord removes kind/key; removing a record that is not there is
+// not an error.
+func (t *Tx) DeleteRecord(kind, key string) error {
+	b := t.tx.Bucket(bRec)
+	if b == nil {
+		return nil
+	}
+	return b.Delete(recKey(kind, key))
+}
