@@ -4,8 +4,10 @@
 // A blob is sealed in 64 KiB chunks (vault streams), so truncation and
 // tampering are detected. Its file name is a keyed hash of the original's
 // SHA-256, so names reveal nothing about the content, and the same file
-// attached twice is stored once. Every blob is read back and verified
-// after it is written; no plaintext ever touches the disk.
+// attached twice is stored once. Every blob Put stores is read back and
+// verified after it is written; blobs imported from a sync folder, whose
+// content is authenticated on the way in, are length-checked instead (see
+// Importer). No plaintext ever touches the disk.
 package blob
 
 import (
@@ -18,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/kansa-audit/kansa/internal/vault"
@@ -110,11 +113,12 @@ func (s *Store) Put(ctx context.Context, r io.Reader) (Ref, error) {
 
 func (s *Store) write(ctx context.Context, f *os.File, r io.Reader) (Ref, error) {
 	h := sha256.New()
-	w, err := vault.NewStreamWriter(f, s.key, aad, s.rand)
+	fw := &writeback{f: f}
+	w, err := vault.NewStreamWriter(fw, s.key, aad, s.rand)
 	if err != nil {
 		return Ref{}, err
 	}
-	buf := make([]byte, 256<<10)
+	buf := make([]byte, 1<<20)
 	var n int64
 	for {
 		if err := ctx.Err(); err != nil {
@@ -140,6 +144,9 @@ func (s *Store) write(ctx context.Context, f *os.File, r io.Reader) (Ref, error)
 	}
 	if err := f.Sync(); err != nil {
 		return Ref{}, fmt.Errorf("sync blob: %w", err)
+	}
+	if fi, err := f.Stat(); err != nil || fw.n != SealedSize(n) || fi.Size() != fw.n {
+		return Ref{}, fmt.Errorf("write blob: %d bytes on disk, %d written, %d expected", statSize(fi), fw.n, SealedSize(n))
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	return Ref{Name: s.NameFor(sum), SHA256: sum, Size: n}, nil
@@ -206,9 +213,22 @@ func (s *Store) List() ([]string, error) {
 
 // syncDir makes a rename durable; failures are ignored where the platform
 // cannot sync directories.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+func syncDir(dir string) { syncDirErr(dir) }
+
+// syncDirErr is syncDir reporting a failure, except where directories
+// cannot be synced at all (an error opening or syncing them there is not
+// a lost write).
+func syncDirErr(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		if runtime.GOOS == "windows" {
+			return nil
+		}
+		return err
 	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !dirSyncUnsupported(err) {
+		return err
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/kansa-audit/kansa/internal/blob"
 	"github.com/kansa-audit/kansa/internal/bolt"
 	"github.com/kansa-audit/kansa/internal/exchange"
 )
@@ -41,6 +42,7 @@ func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *
 	}
 	progress.expect(total)
 	workers := min(len(todo), max(4, runtime.GOMAXPROCS(0))) // fsync-bound: more than the cores
+	imp := w.blobs.Importer()
 	jobs := make(chan exchange.Object)
 	var mu sync.Mutex
 	var done []exchange.Object
@@ -51,7 +53,7 @@ func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *
 		go func() {
 			defer wg.Done()
 			for o := range jobs {
-				ok, err := w.importObject(ctx, f, t, o, progress)
+				ok, err := w.importObject(ctx, imp, f, t, o, progress)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -71,6 +73,11 @@ func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *
 	}
 	close(jobs)
 	wg.Wait()
+	// Blobs before records: the imported blobs are durable before the
+	// transaction that records them.
+	if err := imp.Sync(); err != nil {
+		return err
+	}
 	if err := w.st.Update(func(tx *bolt.Tx) error {
 		for _, o := range done {
 			if err := tx.PutRecord(recObject, o.SHA256, o); err != nil {
@@ -91,12 +98,14 @@ func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *
 	return firstErr
 }
 
-// importObject copies one object into the blob store. ok is false when it
-// is not there to import yet (missing, partial, for a key this member does
-// not hold, or failing verification).
-func (w *Workspace) importObject(ctx context.Context, f *exchange.Folder, t *exchange.Team, o exchange.Object, progress *syncTracker) (ok bool, err error) {
+// importObject copies one object into the blob store through imp, in one
+// pass that decrypts, hashes and seals it (see blob.Importer for why it
+// is not read back). ok is false when it is not there to import yet
+// (missing, partial, for a key this member does not hold, or failing
+// verification).
+func (w *Workspace) importObject(ctx context.Context, imp *blob.Importer, f *exchange.Folder, t *exchange.Team, o exchange.Object, progress *syncTracker) (ok bool, err error) {
 	err = f.CopyObject(t, o, func(r io.Reader) (string, int64, error) {
-		ref, err := w.blobs.Put(ctx, progress.reader(r))
+		ref, err := imp.Put(ctx, progress.reader(r))
 		return ref.SHA256, ref.Size, err
 	})
 	switch {
