@@ -106,6 +106,7 @@ type App struct {
 	// lastActive is when the user last typed, clicked or moved on; the
 	// idle lock counts from it.
 	lastActive time.Time
+	focus      focusState // the focused text field at the last idle check (idle.go)
 	stopIdle   func()
 }
 

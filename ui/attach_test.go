@@ -323,3 +323,33 @@ func TestIdleLockCountsMouseMovement(t *testing.T) {
 		t.Fatal("not locked after 5 idle minutes")
 	}
 }
+
+// TestIdleLockCountsTypingInAnyField: typing into a field that reports
+// nothing itself (the link picker's search, in a dialog) postpones the
+// lock, seen by the idle check through the focused field.
+func TestIdleLockCountsTypingInAnyField(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	s := openAuditAt(t, u, q, demoDatacenterID(t, u), "")
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	u.cfg.Now = func() time.Time { return now }
+	u.touch()
+	s.linkBtn.OnTapped()
+	if s.linking == nil {
+		t.Fatal("link picker did not open")
+	}
+	e := s.linking.search
+	u.win.Canvas().Focus(e)
+	for range 3 { // 3 × 3 minutes of typing, checked every "10 s"
+		now = now.Add(3 * time.Minute)
+		test.Type(e, "鍵")
+		u.checkIdle()
+		if u.ws == nil {
+			t.Fatalf("locked while the user was typing (%q)", e.Text)
+		}
+	}
+	now = now.Add(5*time.Minute + time.Second)
+	u.checkIdle()
+	if u.ws != nil {
+		t.Fatal("not locked after 5 minutes without typing")
+	}
+}

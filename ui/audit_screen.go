@@ -414,6 +414,9 @@ func (s *auditScreen) onHidden() {
 // be closed (lock, quit).
 func (s *auditScreen) flushSaves() {
 	s.stopAttach()
+	if s.hearing != nil {
+		s.hearing.flushDraft() // hearing_draft.go
+	}
 	if err := s.saver.flushNow(); err != nil {
 		logError("final autosave", err)
 	}
@@ -461,6 +464,7 @@ func (s *auditScreen) onLoaded(st *workspace.AuditState, err error) {
 		}
 	}
 	s.selectItem(want)
+	s.reopenHearingDraft() // a hearing form left unsaved: hearing_draft.go
 }
 
 // groupItems groups the items by section, sections in the order they

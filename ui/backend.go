@@ -59,6 +59,11 @@ type Workspace interface {
 	// EvidenceImage returns the upright JPEG of a photo, the thumbnail
 	// when thumb is set; ok is false for evidence that is not a photo.
 	EvidenceImage(evidenceID string, thumb bool) (jpg []byte, width, height int, ok bool, err error)
+	// PutDraft, Draft and DeleteDraft keep what a form holds before it is
+	// saved (the hearing form), sealed in the store, never synced.
+	PutDraft(key string, v any) error
+	Draft(key string, v any) (bool, error)
+	DeleteDraft(key string) error
 	// AddHearing records a hearing of an editable audit, its statements
 	// linked to the items they name; it returns the hearing's id.
 	AddHearing(auditID string, n workspace.NewHearing) (string, error)

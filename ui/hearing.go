@@ -40,6 +40,13 @@ type hearingForm struct {
 	save, cancel            *widget.Button
 	message                 *messageLabel
 	busy                    *busyIndicator
+
+	// The draft (hearing_draft.go).
+	itemNo    string      // the item the form was opened from
+	filling   bool        // fields are being set by code, not typed
+	dirty     bool        // typed since the draft was last written
+	closed    bool        // saved or cancelled: no more drafts
+	stopTimer func() bool // the pending draft write; nil when none
 }
 
 // intervieweeRow is one person heard.
@@ -71,7 +78,7 @@ func (s *auditScreen) onNewHearing() {
 }
 
 func newHearingForm(s *auditScreen, itemNo string, now time.Time) *hearingForm {
-	f := &hearingForm{s: s, message: newMessageLabel(), busy: newBusyIndicator()}
+	f := &hearingForm{s: s, itemNo: itemNo, message: newMessageLabel(), busy: newBusyIndicator()}
 	now = now.In(hearingJST)
 	f.date = widget.NewEntry()
 	f.date.SetPlaceHolder("2006/01/02")
@@ -121,7 +128,11 @@ func newHearingForm(s *auditScreen, itemNo string, now time.Time) *hearingForm {
 	scroll.SetMinSize(fyne.NewSize(600, 420))
 	content := container.NewBorder(nil, f.message.widget, nil, nil, scroll)
 	f.dialog = dialog.NewCustomWithoutButtons(lang.L("hearing.title", map[string]any{"No": itemNo}), content, s.app.win)
-	f.cancel = widget.NewButton(lang.L("form.cancel"), f.dialog.Hide)
+	f.cancel = widget.NewButton(lang.L("form.cancel"), func() {
+		f.discardDraft()
+		f.dialog.Hide()
+	})
+	f.watch(f.date, f.clock, f.place, f.auditors, f.followUps, f.notes)
 	f.save = widget.NewButton(lang.L("hearing.save"), f.onSave)
 	f.save.Importance = widget.HighImportance
 	f.dialog.SetButtons([]fyne.CanvasObject{f.busy.widget, f.cancel, f.save})
@@ -133,7 +144,8 @@ func (f *hearingForm) addIntervieweeRow() *intervieweeRow {
 	r.name.SetPlaceHolder(lang.L("hearing.name"))
 	r.division.SetPlaceHolder(lang.L("hearing.division"))
 	r.role.SetPlaceHolder(lang.L("hearing.role"))
-	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { f.removeInterviewee(r) })
+	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { f.removeInterviewee(r); f.changed() })
+	f.watch(r.name, r.division, r.role)
 	r.box = container.NewBorder(nil, nil, nil, r.remove, container.NewGridWithColumns(3, r.name, r.division, r.role))
 	f.people = append(f.people, r)
 	f.peopleBox.Add(r.box)
@@ -157,7 +169,8 @@ func (f *hearingForm) addStatementRow(itemNo string) *statementRow {
 	r.text.SetPlaceHolder(lang.L("hearing.statement_hint"))
 	r.items.SetText(itemNo)
 	r.items.SetPlaceHolder(lang.L("hearing.items_hint"))
-	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { f.removeStatement(r) })
+	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { f.removeStatement(r); f.changed() })
+	f.watch(r.text, r.items)
 	items := container.NewBorder(nil, nil, widget.NewLabel(lang.L("hearing.items")), r.remove, r.items)
 	r.box = container.NewVBox(r.text, items)
 	f.statements = append(f.statements, r)
@@ -298,6 +311,7 @@ func (f *hearingForm) onSave() {
 			f.message.show(hearingErrorText(err), widget.DangerImportance)
 			return
 		}
+		f.discardDraft()
 		f.dialog.Hide()
 		if !s.app.isCurrent(s) {
 			return

@@ -153,3 +153,92 @@ func TestSearchFindsHearingStatement(t *testing.T) {
 		t.Errorf("search lists %v, want [%s]", got, target.No)
 	}
 }
+
+// TestHearingFormSurvivesTheIdleLock types a hearing, walks away until the
+// idle lock strikes, unlocks, and expects the form back, filled in, to be
+// saved; then no draft is left.
+func TestHearingFormSurvivesTheIdleLock(t *testing.T) {
+	u, q, timers := newWorkspaceApp(t, newDemoStore(t))
+	id := demoDatacenterID(t, u)
+	s := openAuditAt(t, u, q, id, "")
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	u.cfg.Now = func() time.Time { return now }
+	u.touch()
+
+	triggerShortcut(t, u, hearingShortcut)
+	f := s.hearing
+	test.Type(f.people[0].name, "山田 花子")
+	// Typing in the form counts as activity.
+	now = now.Add(4 * time.Minute)
+	text := "入退室記録簿は課長が月次で確認している。"
+	test.Type(f.statements[0].text, text)
+	now = now.Add(4 * time.Minute)
+	u.checkIdle()
+	if u.ws == nil {
+		t.Fatal("locked although the user typed into the hearing form 4 minutes ago")
+	}
+	timers.fire() // the draft write
+	q.settle(t)
+	test.Type(f.place, "会議室A") // typed after the last draft write
+	now = now.Add(6 * time.Minute)
+	u.checkIdle()
+	if u.ws != nil {
+		t.Fatal("not locked after 6 idle minutes")
+	}
+
+	unlockHome(t, u, q)
+	s = openAuditAt(t, u, q, id, "")
+	g := s.hearing
+	if g == nil || g == f {
+		t.Fatal("the unsaved hearing form did not come back after unlocking")
+	}
+	if g.people[0].name.Text != "山田 花子" || g.statements[0].text.Text != text || g.place.Text != "会議室A" {
+		t.Fatalf("restored form: name %q, statement %q, place %q", g.people[0].name.Text, g.statements[0].text.Text, g.place.Text)
+	}
+	if !strings.Contains(g.message.text(), "復元") {
+		t.Errorf("form message %q does not say it was restored", g.message.text())
+	}
+	test.Tap(g.save)
+	q.settle(t)
+	st, err := u.ws.AuditState(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, h := range st.Hearings {
+		found = found || len(h.Statements) == 1 && h.Statements[0].Text == text && h.Place == "会議室A"
+	}
+	if !found {
+		t.Error("the restored hearing was not stored")
+	}
+	var d hearingDraft
+	if ok, err := u.ws.Draft(hearingDraftKey(id), &d); ok || err != nil {
+		t.Errorf("draft left after saving: %v, %v", ok, err)
+	}
+}
+
+// TestHearingFormCancelDiscardsTheDraft: cancelling is deliberate, so the
+// form does not come back.
+func TestHearingFormCancelDiscardsTheDraft(t *testing.T) {
+	u, q, timers := newWorkspaceApp(t, newDemoStore(t))
+	id := demoDatacenterID(t, u)
+	s := openAuditAt(t, u, q, id, "")
+	triggerShortcut(t, u, hearingShortcut)
+	f := s.hearing
+	test.Type(f.statements[0].text, "取り消す発言")
+	timers.fire()
+	q.settle(t)
+	var d hearingDraft
+	if ok, _ := u.ws.Draft(hearingDraftKey(id), &d); !ok || d.Statements[0].Text != "取り消す発言" {
+		t.Fatalf("no draft written a second after typing: %v %+v", ok, d)
+	}
+	test.Tap(f.cancel)
+	q.settle(t)
+	if ok, _ := u.ws.Draft(hearingDraftKey(id), &d); ok {
+		t.Error("cancel left the draft")
+	}
+	s = openAuditAt(t, u, q, id, "")
+	if s.hearing != nil {
+		t.Error("a cancelled hearing form came back")
+	}
+}

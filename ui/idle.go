@@ -102,6 +102,29 @@ func (a *App) withActivitySensor(content fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(newActivitySensor(a.touch), content)
 }
 
+// focusState is what the idle check last saw of the focused text field.
+type focusState struct {
+	entry    *widget.Entry
+	text     string
+	row, col int
+}
+
+// noticeTyping counts typing into whatever text field has the focus as
+// activity, dialogs included: keystrokes in a focused Entry never reach
+// the canvas, and not every form reports them. It compares the field's
+// text and cursor with the previous idle check.
+func (a *App) noticeTyping() {
+	e, _ := a.win.Canvas().Focused().(*widget.Entry)
+	now := focusState{entry: e}
+	if e != nil {
+		now.text, now.row, now.col = e.Text, e.CursorRow, e.CursorColumn
+	}
+	if e != nil && now != a.focus {
+		a.touch()
+	}
+	a.focus = now
+}
+
 // busyWorker is a screen that can be running work the lock must not cut
 // short (an evidence import); the idle lock waits for it.
 type busyWorker interface{ workRunning() bool }
@@ -117,6 +140,7 @@ func (a *App) checkIdle() {
 		a.touch()
 		return
 	}
+	a.noticeTyping()
 	if a.cfg.Now().Sub(a.lastActive) >= d {
 		a.lock()
 		if u, ok := a.screen.(*unlockScreen); ok {
