@@ -113,7 +113,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader) (Ref, error) {
 
 func (s *Store) write(ctx context.Context, f *os.File, r io.Reader) (Ref, error) {
 	h := sha256.New()
-	fw := &writeback{f: f}
+	fw := &countingWriter{f: f}
 	w, err := vault.NewStreamWriter(fw, s.key, aad, s.rand)
 	if err != nil {
 		return Ref{}, err

@@ -87,6 +87,7 @@ func (im *Importer) Put(ctx context.Context, r io.Reader) (Ref, error) {
 		return Ref{}, fmt.Errorf("store blob: %w", err)
 	}
 	if fi, err := os.Stat(final); err != nil || fi.Size() != SealedSize(ref.Size) {
+		os.Remove(final) // damaged: not to be found under its name
 		return Ref{}, fmt.Errorf("blob %s: %d bytes under its name, %d expected: %w", ref.Name, statSize(fi), SealedSize(ref.Size), vault.ErrDamaged)
 	}
 	return ref, nil
@@ -139,25 +140,16 @@ func statSize(fi os.FileInfo) int64 {
 	return fi.Size()
 }
 
-// writeback counts what is written to a blob's temp file and asks the OS
-// to start writing it out every few MiB, so that the disk works while the
-// next bytes are decrypted and sealed and the final fsync has little left
-// to wait for.
-type writeback struct {
-	f      *os.File
-	n      int64 // bytes written
-	kicked int64 // bytes handed to the OS for writing out
+// countingWriter counts what is written to a blob's temp file, for the
+// length check.
+type countingWriter struct {
+	f *os.File
+	n int64
 }
 
-const writebackStep = 8 << 20
-
-func (w *writeback) Write(p []byte) (int, error) {
+func (w *countingWriter) Write(p []byte) (int, error) {
 	k, err := w.f.Write(p)
 	w.n += int64(k)
-	if w.n-w.kicked >= writebackStep {
-		startWriteback(w.f, w.kicked, w.n-w.kicked)
-		w.kicked = w.n
-	}
 	return k, err
 }
 
