@@ -768,6 +768,13 @@ func resultFieldName(f string) string {
 		return lang.L("workspace.finding")
 	case fieldProposal:
 		return lang.L("workspace.proposal")
+	case workspace.CoverEvidence:
+		return lang.L("review.field_evidence")
+	case workspace.CoverHearing:
+		return lang.L("review.field_hearing")
+	}
+	if workspace.IsChecksheetField(f) {
+		return lang.L("review.field_checksheet")
 	}
 	return f
 }

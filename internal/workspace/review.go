@@ -22,8 +22,9 @@ import (
 //
 // A sign-off (approval and reopening included) is an audit.SignOff signed
 // with the signer's Ed25519 team key. It names the exact op ids of the
-// result fields it covers, so any later edit of a covered field makes it
-// stale. It is stored as an entity of type TypeSignOff holding the whole
+// values it covers: the item's result and checksheet definition, and the
+// evidence and hearings linked to it (readCovers), so any later edit of
+// that work makes it stale. It is stored as an entity of type TypeSignOff holding the whole
 // signed record in one field, so it travels with the signer's ops through
 // sync, and each store keeps its own ledger of the sign-offs it has seen
 // (records recSignOff) with the verdict of its verification:
@@ -66,7 +67,8 @@ const (
 // record.
 const fieldSignOff = "signoff"
 
-// signedFields are the item fields a sign-off covers: the whole result,
+// signedFields are the result fields of an item (readCovers: a sign-off
+// covers these and more): the whole result,
 // follow-up progress included.
 var signedFields = []string{"rating", "observation", "evidence_seen", "finding", "proposal", "status", "auditee_comment"}
 
@@ -395,11 +397,12 @@ func (w *Workspace) sign(auditID string, kind audit.SignOffKind, target func(*bo
 			return err
 		}
 		if kind != audit.SignReopen {
-			cur, err := currentCovers(tx, auditID, so.Target)
+			idx, err := readCovers(tx, auditID)
 			if err != nil {
 				return err
 			}
-			if len(cur) == 0 {
+			cur := idx.of(auditID, so.Target)
+			if len(resultCovers(cur)) == 0 {
 				return fmt.Errorf("%w: nothing to sign off: no result has been recorded yet", ErrInvalid)
 			}
 			for _, c := range cur {
@@ -407,7 +410,7 @@ func (w *Workspace) sign(auditID string, kind audit.SignOffKind, target func(*bo
 			}
 			sort.Strings(so.Covers)
 			if kind == audit.SignReviewer {
-				if err := setPreparer(tx, &so, cur); err != nil {
+				if err := setPreparer(tx, &so, resultCovers(cur)); err != nil {
 					return err
 				}
 			}
@@ -507,40 +510,208 @@ func engagementOf(tx *bolt.Tx, auditID string) (string, error) {
 	return e.Parent(), nil
 }
 
-// coverOp is one current value of a covered field.
+// coverOp is one current value a sign-off covers.
 type coverOp struct {
 	Op     string
 	ItemID string
 	ItemNo string
-	Field  string
+	Field  string // an item field; "evidence" or "hearing" for a linked record's value
+	Result bool   // a value of one of the item's result fields (signedFields)
 	Author string
 	At     time.Time
 }
 
-// currentCovers lists the current values of the result fields of target:
-// one item, or every live item of the audit when target is the audit.
-func currentCovers(tx *bolt.Tx, auditID, target string) ([]coverOp, error) {
-	var items []*change.Entity
-	if target == auditID {
-		var err error
-		if items, err = childrenOf(tx, auditID, TypeItem); err != nil {
-			return nil, err
+// StaleChange.Field of a change to a record linked to the item: its
+// evidence or a hearing. Other values name a field of the item: a result
+// field, or a checksheet field (IsChecksheetField).
+const (
+	CoverEvidence = "evidence"
+	CoverHearing  = "hearing"
+)
+
+// IsChecksheetField reports whether an item field is part of its
+// checksheet definition (title, criteria, points, ...), not its result.
+func IsChecksheetField(f string) bool {
+	for _, c := range checksheetFields {
+		if c.name == f {
+			return true
 		}
-	} else if e, err := tx.Entity(target); err == nil && alive(e) && e.Type() == TypeItem {
-		items = []*change.Entity{e}
-	} else if err != nil && !errors.Is(err, ErrNotFound) {
+	}
+	return false
+}
+
+// coverIndex holds every value a sign-off of one audit can cover, read in
+// one pass over the audit's children.
+type coverIndex struct {
+	byItem map[string][]coverOp // item id -> what a sign-off of the item covers
+	whole  []coverOp            // what a whole-audit sign-off covers
+}
+
+// readCovers reads what the sign-offs of an audit cover. A sign-off of an
+// item covers every edit of the work on it, so that any later edit makes it
+// stale (issue 6 §4):
+//
+//   - every field of the item: its result and its checksheet definition
+//     (title, criteria, points, ...);
+//   - every field of each evidence record captured for the item or ever
+//     linked to or unlinked from it (its "items" list, its "link:<item>"
+//     field, caption and file), except its links to other items;
+//   - every field of each hearing whose statements (any competing value)
+//     link to the item.
+//
+// Unlinking evidence or a statement writes a value the sign-off did not
+// cover (or removes the record from the item, so its covered values are
+// gone); a deleted record's values are gone. A whole-audit sign-off covers
+// all the items, all the evidence and all the hearings of the audit.
+// The engine's bookkeeping fields ("_type", "_parent", "_deleted") are
+// left out. The result depends only on the replicated state, so it is the
+// same on every replica; each list is in a stable order.
+func readCovers(tx *bolt.Tx, auditID string) (*coverIndex, error) {
+	ids, err := tx.Children(auditID)
+	if err != nil {
 		return nil, err
 	}
-	var out []coverOp
+	var items, records []*change.Entity
+	for _, id := range ids {
+		e, err := tx.Entity(id)
+		if err != nil {
+			return nil, err
+		}
+		if !alive(e) {
+			continue
+		}
+		switch e.Type() {
+		case TypeItem:
+			items = append(items, e)
+		case TypeEvidence, TypeHearing:
+			records = append(records, e)
+		}
+	}
+	sortByID := func(es []*change.Entity) {
+		sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
+	}
+	sortByID(items)
+	sortByID(records)
+	c := &coverIndex{byItem: map[string][]coverOp{}}
+	noOf := map[string]string{}
 	for _, it := range items {
 		no := it.String("no")
-		for _, f := range signedFields {
+		noOf[it.ID] = no
+		for _, f := range coverFields(it) {
 			for _, v := range it.Get(f).Values {
-				out = append(out, coverOp{Op: v.Op.String(), ItemID: it.ID, ItemNo: no, Field: f, Author: v.Author, At: v.At.Time().UTC()})
+				op := coverOp{Op: v.Op.String(), ItemID: it.ID, ItemNo: no, Field: f,
+					Result: slices.Contains(signedFields, f), Author: v.Author, At: v.At.Time().UTC()}
+				c.byItem[it.ID] = append(c.byItem[it.ID], op)
+				c.whole = append(c.whole, op)
 			}
 		}
 	}
-	return out, nil
+	for _, r := range records {
+		kind, linked := CoverHearing, hearingItems(r)
+		if r.Type() == TypeEvidence {
+			kind, linked = CoverEvidence, evidenceLinks(r)
+		}
+		fields := coverFields(r)
+		first, firstNo := "", "" // the first live item it links to, to name in a stale change
+		for _, item := range linked {
+			if no, ok := noOf[item]; ok {
+				first, firstNo = item, no
+				break
+			}
+		}
+		for _, f := range fields {
+			for _, v := range r.Get(f).Values {
+				c.whole = append(c.whole, coverOp{Op: v.Op.String(), ItemID: first, ItemNo: firstNo, Field: kind,
+					Author: v.Author, At: v.At.Time().UTC()})
+			}
+		}
+		for _, item := range linked {
+			no, ok := noOf[item]
+			if !ok {
+				continue // not a live item of this audit
+			}
+			for _, f := range fields {
+				if other, ok := strings.CutPrefix(f, linkPrefix); ok && other != item {
+					continue // a link to another item is that item's business
+				}
+				for _, v := range r.Get(f).Values {
+					c.byItem[item] = append(c.byItem[item], coverOp{Op: v.Op.String(), ItemID: item, ItemNo: no,
+						Field: kind, Author: v.Author, At: v.At.Time().UTC()})
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+// of returns what a sign-off of target (an item id, or the audit id)
+// covers.
+func (c *coverIndex) of(auditID, target string) []coverOp {
+	if target == auditID {
+		return c.whole
+	}
+	return c.byItem[target]
+}
+
+// coverFields lists an entity's fields in name order, without the
+// engine's bookkeeping fields.
+func coverFields(e *change.Entity) []string {
+	out := make([]string, 0, len(e.Fields))
+	for f := range e.Fields {
+		if !strings.HasPrefix(f, "_") {
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// evidenceLinks lists the items an evidence record concerns: those in
+// any value of its capture-time "items" list and those named by a link
+// field, linked or unlinked.
+func evidenceLinks(e *change.Entity) []string {
+	var out []string
+	for _, v := range e.Get("items").Values {
+		var ids []string
+		if json.Unmarshal(v.Value, &ids) == nil {
+			out = append(out, ids...)
+		}
+	}
+	for f := range e.Fields {
+		if id, ok := strings.CutPrefix(f, linkPrefix); ok {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// hearingItems lists the items the statements of a hearing link to, in
+// any of the statements' competing values.
+func hearingItems(e *change.Entity) []string {
+	var out []string
+	for _, v := range e.Get("statements").Values {
+		var sts []audit.Statement
+		if json.Unmarshal(v.Value, &sts) == nil {
+			for _, s := range sts {
+				out = append(out, s.Items...)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// resultCovers keeps the values of result fields: the work a preparer did
+// on an item, as opposed to its definition or linked records.
+func resultCovers(cur []coverOp) []coverOp {
+	var out []coverOp
+	for _, c := range cur {
+		if c.Result {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // ledgerOf returns the ledger entries of one audit, oldest first.
@@ -638,7 +809,7 @@ func readReview(tx *bolt.Tx, s *AuditState) error {
 	for _, it := range s.Items {
 		noOf[it.ID] = it.No
 	}
-	covers := map[string][]coverOp{}
+	var idx *coverIndex
 	for _, e := range entries {
 		so := e.SignOff
 		st := SignOffState{SignOff: so, ItemNo: noOf[so.Target], Valid: e.Valid, Invalid: e.Reason, Locks: so.ID == lock}
@@ -646,13 +817,12 @@ func readReview(tx *bolt.Tx, s *AuditState) error {
 			st.Reopened, st.ReopenReason = true, r
 		}
 		if so.Kind != audit.SignReopen {
-			cur, ok := covers[so.Target]
-			if !ok {
-				if cur, err = currentCovers(tx, s.Audit.ID, so.Target); err != nil {
+			if idx == nil {
+				if idx, err = readCovers(tx, s.Audit.ID); err != nil {
 					return err
 				}
-				covers[so.Target] = cur
 			}
+			cur := idx.of(s.Audit.ID, so.Target)
 			st.Changes = staleChanges(so, cur, names, noOf)
 			st.Stale = len(st.Changes) > 0
 		}
@@ -874,12 +1044,15 @@ func (w *Workspace) reviewSyncHook(tx *bolt.Tx, t *exchange.Team, b *exchange.Bu
 			touched[so.AuditID] = true
 			continue
 		}
-		if !slices.Contains(signedFields, op.Field) {
-			continue
+		if op.Field == change.FieldType || op.Field == change.FieldParent {
+			continue // a new record: its other fields count
 		}
 		e, err := tx.Entity(op.Entity)
-		if err != nil || e.Type() != TypeItem {
+		if err != nil {
 			continue
+		}
+		if t := e.Type(); t != TypeItem && t != TypeEvidence && t != TypeHearing {
+			continue // not covered work (a review note, say)
 		}
 		aud := e.Parent()
 		if _, ok := locked[aud]; !ok {
@@ -962,7 +1135,7 @@ func verifyRemote(tx *bolt.Tx, t *exchange.Team, op change.Op, e *change.Entity)
 	}
 	if so.Kind == audit.SignReviewer {
 		for _, id := range so.Covers {
-			if a, ok := opAuthor(tx, id); ok && a == so.Signer {
+			if op, ok := opOf(tx, id); ok && op.Author == so.Signer && isResultOp(tx, op) {
 				return so, fmt.Errorf("%s reviewed work they prepared (op %s)", m.Name, id)
 			}
 		}
@@ -972,20 +1145,32 @@ func verifyRemote(tx *bolt.Tx, t *exchange.Team, op change.Op, e *change.Entity)
 
 var errFound = errors.New("found")
 
-// opAuthor returns the author of op id when this store holds the op.
-func opAuthor(tx *bolt.Tx, id string) (string, bool) {
+// opOf returns op id when this store holds it.
+func opOf(tx *bolt.Tx, id string) (change.Op, bool) {
 	oid, err := change.ParseOpID(id)
 	if err != nil {
-		return "", false
+		return change.Op{}, false
 	}
-	var author string
+	var found change.Op
 	err = tx.LogFrom(oid.Device, oid.Seq, func(op change.Op) error {
 		if op.ID == oid {
-			author = op.Author
+			found = op
 		}
 		return errFound
 	})
-	return author, errors.Is(err, errFound) && author != ""
+	return found, errors.Is(err, errFound) && found.Author != ""
+}
+
+// isResultOp reports whether op wrote a result field of an item: the
+// preparer's work, which its author may not review (the checksheet
+// definition and linked records are covered, but writing them does not
+// make one a preparer).
+func isResultOp(tx *bolt.Tx, op change.Op) bool {
+	if !slices.Contains(signedFields, op.Field) {
+		return false
+	}
+	e, err := tx.Entity(op.Entity)
+	return err == nil && e.Type() == TypeItem
 }
 
 // ---- show --json ----

@@ -1,9 +1,13 @@
 package workspace
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -168,8 +172,15 @@ func TestEditAfterSignOffMakesItStale(t *testing.T) {
 	mustSet(t, w, aud, "2", ResultPatch{Rating: str("partial")})
 	so := mustSignOff(t, w, aud, "1", audit.SignPreparer)
 	whole := mustSignOff(t, w, aud, aud, audit.SignPreparer)
-	if len(so.Covers) != 2 || len(whole.Covers) != 3 {
-		t.Fatalf("covers: item %v, audit %v; want 2 and 3 op ids", so.Covers, whole.Covers)
+	// The item's sign-off covers its 2 result values and its checksheet
+	// definition; the audit's covers every item.
+	if len(so.Covers) <= 2 || len(whole.Covers) <= len(so.Covers) {
+		t.Fatalf("covers: item %v, audit %v; want the result and definition op ids", so.Covers, whole.Covers)
+	}
+	for _, id := range so.Covers {
+		if !slices.Contains(whole.Covers, id) {
+			t.Fatalf("the audit's sign-off does not cover %s, which item 1's covers", id)
+		}
 	}
 	st := mustState(t, w, aud)
 	if s := signOffState(t, st, so.ID); s.Stale || !s.Valid {
@@ -561,5 +572,87 @@ func TestConcurrentEditMakesApprovalStale(t *testing.T) {
 	}
 	if a, b := showJSON(t, rt.chief, aud), showJSON(t, rt.auditor, aud); a != b {
 		t.Fatalf("show differs:\n%s\n---\n%s", a, b)
+	}
+}
+
+// TestSignOffStaleOnAnyEditOfTheWork: a sign-off covers the whole work on
+// an item, not only its result fields: evidence attached, linked or
+// unlinked, a hearing linking to it added or edited, and its checksheet
+// definition. An edit of another item's evidence leaves it alone; the
+// whole audit's sign-off covers all of it.
+func TestSignOffStaleOnAnyEditOfTheWork(t *testing.T) {
+	w := mustWorkspace(t)
+	_, aud := mustAudit(t, w, "datacenter")
+	mustSet(t, w, aud, "1", ResultPatch{Rating: str("conform")})
+	mustSet(t, w, aud, "2", ResultPatch{Rating: str("partial")})
+	path := filepath.Join(t.TempDir(), "rack.jpg")
+	if err := os.WriteFile(path, testJPEG(t, 64, 48), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	onTwo, err := w.AddEvidence(context.Background(), aud, []string{"2"}, path, "ラック")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hearing string
+	steps := []struct {
+		name      string
+		edit      func() error
+		itemStale bool   // item 1's sign-off goes stale
+		field     string // the field its change names
+	}{
+		{"evidence attached to item 1", func() error {
+			_, err := w.AddEvidence(context.Background(), aud, []string{"1"}, path, "")
+			return err
+		}, true, CoverEvidence},
+		{"item 2's evidence linked to item 3", func() error { return w.LinkEvidence(aud, onTwo.ID, "3") }, false, ""},
+		{"item 2's evidence linked to item 1", func() error { return w.LinkEvidence(aud, onTwo.ID, "1") }, true, CoverEvidence},
+		{"that evidence unlinked from item 1", func() error { return w.UnlinkEvidence(aud, onTwo.ID, "1") }, true, CoverEvidence},
+		{"hearing on item 1 added", func() error {
+			var err error
+			hearing, err = w.AddHearing(aud, NewHearing{At: time.Date(2026, 6, 1, 1, 0, 0, 0, time.UTC),
+				Interviewees: []audit.Interviewee{{Name: "佐藤"}},
+				Statements:   []NewStatement{{Text: "毎日確認している", ItemNos: []string{"1"}}}})
+			return err
+		}, true, CoverHearing},
+		{"that hearing edited", func() error {
+			return w.st.Update(func(tx *bolt.Tx) error { _, _, err := tx.Write(hearing, "notes", "追記"); return err })
+		}, true, CoverHearing},
+		{"hearing on item 2 only added", func() error {
+			_, err := w.AddHearing(aud, NewHearing{At: time.Date(2026, 6, 2, 1, 0, 0, 0, time.UTC),
+				Interviewees: []audit.Interviewee{{Name: "高橋"}},
+				Statements:   []NewStatement{{Text: "手順書がある", ItemNos: []string{"2"}}}})
+			return err
+		}, false, ""},
+		{"item 1's checksheet definition reworded", func() error {
+			st := mustState(t, w, aud)
+			var items []audit.Item
+			for _, it := range st.Items {
+				if it.No == "1" {
+					it.Criteria += "（改訂）"
+				}
+				items = append(items, it.Item)
+			}
+			_, err := w.ApplyChecksheet(aud, items)
+			return err
+		}, true, "criteria"},
+	}
+	for _, step := range steps {
+		item := mustSignOff(t, w, aud, "1", audit.SignPreparer)
+		whole := mustSignOff(t, w, aud, aud, audit.SignPreparer)
+		if err := step.edit(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		st := mustState(t, w, aud)
+		if s := signOffState(t, st, whole.ID); !s.Stale {
+			t.Errorf("%s: the whole audit's sign-off is not stale", step.name)
+		}
+		s := signOffState(t, st, item.ID)
+		if s.Stale != step.itemStale {
+			t.Errorf("%s: item 1's sign-off stale = %v (%+v); want %v", step.name, s.Stale, s.Changes, step.itemStale)
+			continue
+		}
+		if step.itemStale && (len(s.Changes) == 0 || s.Changes[0].ItemNo != "1" || s.Changes[0].Field != step.field) {
+			t.Errorf("%s: changes %+v; want item 1 %s", step.name, s.Changes, step.field)
+		}
 	}
 }
