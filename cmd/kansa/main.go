@@ -43,9 +43,14 @@ func main() {
 	// instead of leaving a stack trace.
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(os.Stderr, "kansa: the window could not be opened: %v\n"+
+			msg := fmt.Sprintf("kansa: the window could not be opened: %v\n"+
 				"Kansa needs a display with OpenGL 2.1. On a virtual machine or Remote Desktop, enable 3D acceleration\n"+
 				"or use a software OpenGL driver; the command line (kansactl) works without one.\n", r)
+			fmt.Fprint(os.Stderr, msg)
+			// A Windows GUI binary has no console: show it in a box too.
+			alert("Kansa（監査）", "画面を開けませんでした。Kansa には OpenGL 2.1 に対応した画面が必要です。\n"+
+				"仮想マシンやリモートデスクトップでは 3D アクセラレーションを有効にするか、ソフトウェア OpenGL を導入してください。\n"+
+				"コマンドライン（kansactl）は OpenGL なしで使えます。\n\n"+msg)
 			os.Exit(1)
 		}
 	}()
