@@ -42,13 +42,16 @@ smoke: build
 
 test: deps fmt-check vet unit smoke ## everything CI checks, except the Windows build
 
-bench: ## the speed targets of the foundation issue and of sync (issue 6)
+bench: ## the speed targets of the foundation issue, the field GUI (issue 3) and sync (issue 6)
 	$(GO) test -run '^$$' -bench DurableEdit -benchtime 3000x ./internal/workspace/
 	$(GO) test -run '^$$' -bench 'OpenAndRead|Rebuild' -benchtime 10x ./internal/workspace/
 	$(GO) test -run '^$$' -bench . ./internal/vault/ ./internal/blob/
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./internal/xlsx/
 	$(GO) test -run '^$$' -bench 'SyncNoop|SyncIncremental' -benchtime 10x ./internal/workspace/
 	KANSA_BENCH_MB=500 $(GO) test -run '^$$' -bench SyncFirstPull -benchtime 1x -timeout 30m ./internal/workspace/
+	$(GO) test -run '^$$' -bench Import100Photos12MP -benchtime 1x -timeout 30m ./internal/workspace/
+	$(GO) test -tags migrated_fynedo -run '^$$' -bench 'OpenAudit1000|SwitchItem|TypeIntoLongProposal' ./ui/
+	KANSA_UI_PHOTOS=100 $(GO) test -tags migrated_fynedo -run '^$$' -bench ImportUIThread -benchtime 1x -timeout 30m ./ui/
 
 windows: deps ## cross-compile dist/kansa.exe and dist/kansactl.exe with mingw-w64
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
