@@ -119,6 +119,8 @@ type auditScreen struct {
 
 	viewer  *evidenceViewer // the evidence viewer open; nil when none
 	linking *linkPicker     // the link picker open; nil when none
+	// hearingView is the hearing record open; nil when none.
+	hearingView *hearingView
 }
 
 // sectionGroup is the items of one section, in checksheet order.
@@ -1077,8 +1079,10 @@ func (s *auditScreen) fillHearings() {
 	for _, id := range it.Hearings {
 		for _, h := range s.state.Hearings {
 			if h.ID == id {
-				s.hearingBox.Add(hearingRow(h, it.ID))
 				hid := h.ID
+				// A tap opens the whole record (hearing_view.go).
+				tap := newTapRow(canvas.NewRectangle(color.Transparent), func(int) { s.openHearing(hid) }, func(int) { s.openHearing(hid) })
+				s.hearingBox.Add(container.NewStack(hearingRow(h, it.ID), tap))
 				if c := recordConflictLines(s.state, hid, func(f string) { s.openRecordConflictView(hid, f) }); c != nil {
 					s.hearingBox.Add(c) // record_conflict.go
 				}

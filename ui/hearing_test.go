@@ -242,3 +242,60 @@ func TestHearingFormCancelDiscardsTheDraft(t *testing.T) {
 		t.Error("a cancelled hearing form came back")
 	}
 }
+
+// TestHearingRecordViewShowsTheWholeRecord opens a demo hearing from the
+// item it concerns: the record shows every statement, the people heard and
+// the follow-ups, and an item link moves the workspace to that item.
+func TestHearingRecordViewShowsTheWholeRecord(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	id := demoDatacenterID(t, u)
+	s := openAuditAt(t, u, q, id, "")
+	var h audit.Hearing
+	for _, x := range s.state.Hearings {
+		if len(x.Statements) > len(h.Statements) {
+			h = x
+		}
+	}
+	if h.ID == "" || len(h.Statements) == 0 {
+		t.Fatal("the demo has no hearing with statements")
+	}
+	first := h.Statements[0].Items[0]
+	var firstNo string
+	for _, it := range s.state.Items {
+		if it.ID == first {
+			firstNo = it.No
+		}
+	}
+	s = openAuditAt(t, u, q, id, firstNo)
+	s.openHearing(h.ID)
+	v := s.hearingView
+	if v == nil {
+		t.Fatal("the hearing record did not open")
+	}
+	texts := strings.Join(visibleTexts(u), "\n")
+	for _, st := range h.Statements {
+		if !strings.Contains(texts, st.Text) {
+			t.Errorf("record lacks statement %q", st.Text)
+		}
+	}
+	for _, p := range h.Interviewees {
+		if !strings.Contains(texts, p.Name) || !strings.Contains(texts, p.Role) {
+			t.Errorf("record lacks interviewee %+v", p)
+		}
+	}
+	for _, f := range h.FollowUps {
+		if !strings.Contains(texts, f) {
+			t.Errorf("record lacks follow-up %q", f)
+		}
+	}
+	// The last statement's last item link selects that item.
+	last := h.Statements[len(h.Statements)-1]
+	target := last.Items[len(last.Items)-1]
+	test.Tap(v.items[len(v.items)-1])
+	if got := s.state.Items[s.current].ID; got != target {
+		t.Errorf("item link selected %s, want %s", got, target)
+	}
+	if s.hearingView != nil {
+		t.Error("the record stayed open after going to the item")
+	}
+}
