@@ -590,7 +590,7 @@ type syncSummary struct {
 // words in the user's language; others show as they are.
 var (
 	restoredWarning = regexp.MustCompile(`^(\S+) was deleted by one member and edited by another`)
-	skewWarning     = regexp.MustCompile(`^(.+)'s clock runs (\S+) ahead of this one`)
+	skewWarning     = regexp.MustCompile(`^(.+)'s clock runs (\S+) (ahead of|behind) this one`)
 	removedWarning  = regexp.MustCompile(`^you are no longer on this engagement's team`)
 	rejectedWarning = regexp.MustCompile(`^rejected the (.+?) \S+ of audit (\S+) published by (.+?): (.*); it is ignored$`)
 	lateEditWarning = regexp.MustCompile(`^(\d+) edits by (.+?) to approved audit (\S+) arrived`)
@@ -705,7 +705,11 @@ func (s *syncScreen) warningText(w string) string {
 		}
 	}
 	if m := skewWarning.FindStringSubmatch(w); m != nil {
-		return lang.L("sync.warning_skew", map[string]any{"Member": m[1], "Skew": skewText(m[2])})
+		key := "sync.warning_skew"
+		if m[3] == "behind" {
+			key = "sync.warning_skew_behind"
+		}
+		return lang.L(key, map[string]any{"Member": m[1], "Skew": skewText(m[2])})
 	}
 	if removedWarning.MatchString(w) {
 		return lang.L("sync.warning_removed")
@@ -732,11 +736,15 @@ func (s *syncScreen) auditTitle(id string) string {
 }
 
 // skewText words a clock skew as printed by package workspace (72h0m0s):
-// 約3日, 約5時間.
+// 約1年, 約3日, 約5時間.
 func skewText(d string) string {
 	v, err := time.ParseDuration(d)
 	if err != nil {
 		return d
+	}
+	const year = 365 * 24 * time.Hour
+	if v >= year*9/10 {
+		return lang.L("sync.skew_years", map[string]any{"N": int(float64(v)/float64(year) + 0.5)})
 	}
 	if v >= 48*time.Hour {
 		return lang.L("sync.skew_days", map[string]any{"N": int(v.Hours()/24 + 0.5)})

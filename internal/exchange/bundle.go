@@ -31,6 +31,10 @@ type Bundle struct {
 	VV         change.VersionVector `json:"vv"`
 	Objects    []Object             `json:"objects,omitempty"`
 	Ops        []change.Op          `json:"ops"`
+	// Clock is the writer's wall clock when it wrote the bundle (Unix ms;
+	// 0 from older writers). It serves only to warn about a clock that
+	// runs behind; it changes no merge.
+	Clock int64 `json:"clock,omitempty"`
 }
 
 // Object names a published evidence object and the content it holds.

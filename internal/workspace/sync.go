@@ -15,8 +15,9 @@ import (
 	"github.com/kansa-audit/kansa/internal/exchange"
 )
 
-// SkewWarning is how far ahead of this machine another device's clock may
-// run before a sync warns. Skew never changes the merged result.
+// SkewWarning is how far ahead of or behind this machine another
+// device's clock may run before a sync warns. Skew never changes the
+// merged result.
 const SkewWarning = 24 * time.Hour
 
 // SyncReport says what one sync did.
@@ -202,7 +203,8 @@ func (w *Workspace) publish(ctx context.Context, f *exchange.Folder, t *exchange
 	if err := w.publishObjects(ctx, f, t, refs, objects, rep); err != nil {
 		return err
 	}
-	b := &exchange.Bundle{Device: me.Device, From: ops[0].ID.Seq, To: ops[len(ops)-1].ID.Seq, VV: vv, Ops: ops}
+	b := &exchange.Bundle{Device: me.Device, From: ops[0].ID.Seq, To: ops[len(ops)-1].ID.Seq, VV: vv, Ops: ops,
+		Clock: w.now().UnixMilli()}
 	for _, s := range sortedKeys(objects) {
 		b.Objects = append(b.Objects, objects[s])
 	}
@@ -390,11 +392,11 @@ func (w *Workspace) applyBundle(ctx context.Context, f *exchange.Folder, t *exch
 		}
 	}
 	applied := 0
-	var skew time.Duration
+	var skew, behind time.Duration
 	var found []SyncConflict
 	var restored []string
 	err = w.st.Update(func(tx *bolt.Tx) error {
-		applied, skew, found, restored = 0, 0, nil, nil
+		applied, skew, behind, found, restored = 0, 0, 0, nil, nil
 		before := map[string]map[string]bool{}
 		status := map[string]change.Status{}
 		for _, op := range b.Ops {
@@ -437,6 +439,7 @@ func (w *Workspace) applyBundle(ctx context.Context, f *exchange.Folder, t *exch
 			}
 		}
 		skew = tx.Skew()
+		behind = clockBehind(tx, b, w.Me().Device, w.now())
 		// Review hook (review.go): verify the sign-offs and approvals in b.
 		if err := w.reviewSyncHook(tx, t, b, rep); err != nil {
 			return err
@@ -453,9 +456,43 @@ func (w *Workspace) applyBundle(ctx context.Context, f *exchange.Folder, t *exch
 	for _, id := range restored {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s was deleted by one member and edited by another; the edit wins and it is back", id))
 	}
-	if skew > SkewWarning && !rep.skews[b.Device] {
+	switch {
+	case rep.skews[b.Device]:
+	case skew > SkewWarning:
 		rep.skews[b.Device] = true
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s's clock runs %s ahead of this one; the merge is unaffected, but check the laptop's date", rep.members[b.Member], skew.Round(time.Hour)))
+	case behind > SkewWarning:
+		rep.skews[b.Device] = true
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s's clock runs %s behind this one; the merge is unaffected, but check the laptop's date", rep.members[b.Member], behind.Round(time.Hour)))
 	}
 	return true, nil
+}
+
+// clockBehind is how far the clock of b's writer ran behind this
+// machine's, as far as b proves it (zero when it does not). Op times
+// cannot show it: they are hybrid logical clock readings, which never go
+// below what the writer had seen. An old bundle read today proves nothing
+// either. But b names (VV) the newest op of this device its writer had
+// seen, so b was written after that op; when the writer's wall clock
+// then (b.Clock) read earlier than that op's time by this machine's
+// clock, the writer's clock was behind by at least the difference. An
+// op time ahead of this clock now is not a reading of it (it carries an
+// ahead device's time, as hybrid clocks do) and proves nothing.
+func clockBehind(tx *bolt.Tx, b *exchange.Bundle, me string, now time.Time) time.Duration {
+	seq := b.VV[me]
+	if b.Clock == 0 || seq == 0 || b.Device == me {
+		return 0
+	}
+	oid := change.OpID{Device: me, Seq: seq}
+	var at change.Time
+	err := tx.LogFrom(me, seq, func(op change.Op) error {
+		if op.ID == oid {
+			at = op.At
+		}
+		return errFound
+	})
+	if !errors.Is(err, errFound) || at.Wall == 0 || at.Wall > now.UnixMilli() || at.Wall <= b.Clock {
+		return 0
+	}
+	return time.Duration(at.Wall-b.Clock) * time.Millisecond
 }

@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -595,9 +596,10 @@ func mergedValues(t *testing.T, w *Workspace, aud string) string {
 
 // TestSyncFault_ClockSkew: the same offline edits made on laptops whose
 // clocks run 3 days ahead and a year behind merge to the same values as
-// with correct clocks; only the +3 days skew warns.
+// with correct clocks. A laptop with a correct clock warns about both,
+// naming each and which way its clock is off.
 func TestSyncFault_ClockSkew(t *testing.T) {
-	run := func(skews ...time.Duration) (string, []string) {
+	run := func(skews ...time.Duration) (string, [][]string) {
 		fsys := newMemFolder(25)
 		var nows []func() time.Time
 		for _, s := range skews {
@@ -611,10 +613,10 @@ func TestSyncFault_ClockSkew(t *testing.T) {
 				w.SetResult(aud, "2", ResultPatch{Observation: str("未来の時計")})
 			}
 		}
-		var warnings []string
+		warnings := make([][]string, len(reps))
 		for range 2 {
-			for _, w := range reps {
-				warnings = append(warnings, syncOn(t, w, fsys).Warnings...)
+			for i, w := range reps {
+				warnings[i] = append(warnings[i], syncOn(t, w, fsys).Warnings...)
 			}
 		}
 		want := mergedValues(t, reps[0], aud)
@@ -626,16 +628,25 @@ func TestSyncFault_ClockSkew(t *testing.T) {
 		return want, warnings
 	}
 	straight, warns := run(0, 0, 0)
-	if len(warns) != 0 {
-		t.Fatalf("warnings with correct clocks: %v", warns)
+	if all := slices.Concat(warns...); len(all) != 0 {
+		t.Fatalf("warnings with correct clocks: %v", all)
 	}
 	skewed, warns := run(0, 72*time.Hour, -365*24*time.Hour)
 	if skewed != straight {
 		t.Fatalf("clock skew changed the merge:\nwithout skew:\n%s\nwith skew:\n%s", straight, skewed)
 	}
-	w := strings.Join(warns, "\n")
-	if !strings.Contains(w, "監査人1's clock runs") || !strings.Contains(w, "check the laptop's date") {
-		t.Fatalf("warnings = %q; want one about 監査人1's clock", w)
+	// 監査人0's clock is right: it names 監査人1 (+3 days) and 監査人2 (−1 year).
+	w := strings.Join(warns[0], "\n")
+	for _, want := range []string{
+		"監査人1's clock runs 72h0m0s ahead of this one; the merge is unaffected, but check the laptop's date",
+		"監査人2's clock runs 8760h0m0s behind this one; the merge is unaffected, but check the laptop's date",
+	} {
+		if !strings.Contains(w, want) {
+			t.Errorf("監査人0's warnings = %q; want %q", w, want)
+		}
+	}
+	if len(warns[0]) != 2 {
+		t.Errorf("監査人0's warnings = %q; want one per skewed laptop", w)
 	}
 }
 
