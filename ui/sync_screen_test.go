@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -233,25 +235,57 @@ func TestSyncScreenSyncsTwoStoresAndShowsTheSummary(t *testing.T) {
 
 // TestSyncScreenCancel: Cancel stops the sync; the screen says so and
 // stays usable.
+// holdingSync holds a sync at its first progress report until the sync's
+// context is cancelled, so Cancel is pressed while the sync runs.
+type holdingSync struct {
+	Workspace
+	started chan struct{}
+}
+
+func (h *holdingSync) SyncWithProgress(ctx context.Context, dir string, progress func(workspace.SyncProgress)) (*workspace.SyncReport, error) {
+	var once sync.Once
+	return h.Workspace.SyncWithProgress(ctx, dir, func(p workspace.SyncProgress) {
+		once.Do(func() {
+			close(h.started)
+			<-ctx.Done()
+		})
+		progress(p)
+	})
+}
+
 func TestSyncScreenCancel(t *testing.T) {
 	st := newSyncTeam(t)
 	u, q, s := openSyncScreen(t, st)
+	h := &holdingSync{Workspace: s.ws, started: make(chan struct{})}
+	s.ws = h
 	test.Tap(s.syncBtn)
+	select {
+	case <-h.started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the sync never reported progress")
+	}
+	if !s.busy.busy() || !s.syncBtn.Disabled() {
+		t.Error("screen not busy while the sync runs")
+	}
 	test.Tap(s.progress.cancel)
 	q.settle(t)
-	// The sync may have finished before the cancel reached it; either
-	// way the screen is idle again and says what happened.
 	if s.busy.busy() || s.syncBtn.Disabled() {
-		t.Error("screen still busy after the sync ended")
+		t.Error("screen still busy after the sync was cancelled")
 	}
-	if got := s.message.text(); got != "同期しました。" && !strings.HasPrefix(got, "同期を中止しました。") {
-		t.Errorf("message = %q, want done or cancelled", got)
+	if got := s.message.text(); !strings.HasPrefix(got, "同期を中止しました。") {
+		t.Errorf("message = %q, want the cancellation", got)
 	}
-	if n, err := u.ws.Unsynced(); err != nil {
-		t.Error(err)
-	} else if n != 0 && n != 2 {
-		t.Errorf("Unsynced after a cancelled sync = %d, want 0 or 2", n)
+	if s.summary != nil {
+		t.Error("a summary is shown for a cancelled sync")
 	}
+	// The member's edits were published before the cancel reached the
+	// sync: they stay published.
+	if n, err := u.ws.Unsynced(); err != nil || n != 0 {
+		t.Errorf("Unsynced after the cancelled sync = %d, %v; want 0 (published before the cancel)", n, err)
+	}
+	// A later sync completes.
+	s.ws = u.ws
+	syncNow(t, u, q, s)
 }
 
 func TestSyncScreenNotAFolder(t *testing.T) {
