@@ -251,7 +251,17 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-func cmdCheck(e *env, ws *workspace.Workspace) error {
+// cmdCheck is registered without a store (open false): a folder check
+// may run with none (keylessCheck); every other check opens it here.
+func cmdCheck(e *env, _ *workspace.Workspace) error {
+	if keylessCheck(e) {
+		return cmdCheckFolder(e, nil) // sync.go
+	}
+	ws, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
 	if e.args.str("folder") != "" {
 		return cmdCheckFolder(e, ws) // sync.go
 	}

@@ -82,9 +82,10 @@ Commands:
       (chief) remove a member; a new key epoch locks them out of later data
   team fingerprint [--json]                        your key fingerprint
   team list --engagement E | --folder DIR [--json] the roster with fingerprints
-  sync --folder DIR [--engagement E] [--json] [--progress]
+  sync [--folder DIR] [--engagement E] [--json] [--progress]
       publish your edits and apply the team's; prints new ops, pending items,
-      conflicts and warnings (--folder may be left out once recorded)
+      conflicts and warnings. --folder may be left out once recorded: the
+      folder last synced for --engagement, or for the store's only engagement
   review note --audit A (--item N | --section KEY) --text T   a review note; prints its id
   review answer --note ID --text T                 the preparer's response
   review close --note ID | review reopen-note --note ID
@@ -96,9 +97,14 @@ Commands:
   review reopen --audit A --reason R               (chief) unlock an approved audit
   review queue --audit A [--json]                  awaiting review, open notes, stale sign-offs
   check                                          verify every value, chain, view and blob
-  check --folder DIR [--read-data] [--json]       verify a sync folder: FORMAT, the roster chain, every
-      file against its SHA-256 name, debris, missing pieces; --read-data also
-      decrypts and verifies every bundle and the objects they name (exit 5 if damaged)
+  check --folder DIR [--read-data] [--no-store] [--json]
+      verify a sync folder: FORMAT, the roster chain, every file against its
+      SHA-256 name, debris, missing pieces; --read-data also decrypts and
+      verifies every bundle and the objects they name (exit 5 if damaged).
+      Without --read-data it needs no store when there is none (or with
+      --no-store): FORMAT, names against SHA-256 and debris need no keys; the
+      roster chain and members' names are encrypted for the team and are then
+      not verified
   rebuild                                        derive the view again from the log
   compact --out FILE                             write a compacted copy of the store file
   passwd                                         change the passphrase
@@ -159,7 +165,7 @@ func commands() map[string]command {
 			bools: []string{"progress", "names"}}, true, cmdExport},
 		"lint":               {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdLint},
 		"progress import":    {spec{values: []string{"audit"}, bools: []string{"json"}}, true, cmdProgressImport},
-		"check":              {spec{values: []string{"folder"}, bools: []string{"json", "read-data", "progress"}}, true, cmdCheck},
+		"check":              {spec{values: []string{"folder"}, bools: []string{"json", "read-data", "progress", "no-store"}}, false, cmdCheck},
 		"rebuild":            {spec{}, true, cmdRebuild},
 		"compact":            {spec{values: []string{"out"}}, true, cmdCompact},
 		"passwd":             {spec{}, false, cmdPasswd},
@@ -260,12 +266,7 @@ func runEnv(ctx context.Context, argv []string, stdout, stderr io.Writer, getenv
 	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, store: store, args: a, getenv: getenv}
 	var ws *workspace.Workspace
 	if cmd.open {
-		pass, err := e.passphrase("Passphrase: ", false)
-		if err != nil {
-			return report(stderr, name, err)
-		}
-		ws, err = workspace.Open(store, pass, workspace.Options{})
-		if err != nil {
+		if ws, err = e.open(); err != nil {
 			return report(stderr, name, err)
 		}
 		defer ws.Close()
@@ -274,6 +275,15 @@ func runEnv(ctx context.Context, argv []string, stdout, stderr io.Writer, getenv
 		return report(stderr, name, err)
 	}
 	return exitOK
+}
+
+// open asks for the passphrase and opens the store.
+func (e *env) open() (*workspace.Workspace, error) {
+	pass, err := e.passphrase("Passphrase: ", false)
+	if err != nil {
+		return nil, err
+	}
+	return workspace.Open(e.store, pass, workspace.Options{})
 }
 
 // report prints err in plain words and maps it to an exit code.

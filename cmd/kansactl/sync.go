@@ -12,14 +12,22 @@ import (
 	"github.com/kansa-audit/kansa/internal/workspace"
 )
 
-// folderFor returns --folder, else the folder recorded for --engagement.
+// folderFor returns --folder, else the folder recorded for --engagement,
+// else (no --engagement) the one recorded for the store's only engagement.
 func folderFor(e *env, ws *workspace.Workspace) (string, error) {
 	if d := e.args.str("folder"); d != "" {
 		return d, nil
 	}
 	eng := e.args.str("engagement")
 	if eng == "" {
-		return "", usageErr("--folder is required")
+		engs, err := ws.Engagements()
+		if err != nil {
+			return "", err
+		}
+		if len(engs) != 1 {
+			return "", usageErr("--folder is required (or --engagement, to use its recorded folder: this store has %d engagements)", len(engs))
+		}
+		eng = engs[0].ID
 	}
 	d, err := ws.FolderOf(eng)
 	if err != nil {
@@ -204,9 +212,18 @@ func cmdSync(e *env, ws *workspace.Workspace) error {
 
 func short(id string) string { return id[:min(12, len(id))] }
 
+// keylessCheck reports whether `check --folder` runs with no store: it is
+// asked to (--no-store), or there is no store, and --read-data (which
+// decrypts with the store's keys) is not given.
+func keylessCheck(e *env) bool {
+	return e.args.str("folder") != "" && !e.args.flags["read-data"] &&
+		(e.args.flags["no-store"] || !workspace.Exists(e.store))
+}
+
 // cmdCheckFolder is `check --folder DIR [--read-data]`: exit 0 when the
 // folder is undamaged (pending pieces are listed, they may still arrive),
-// 5 when something in it is damaged or fails verification.
+// 5 when something in it is damaged or fails verification. ws is nil for
+// a check with no store (keylessCheck).
 func cmdCheckFolder(e *env, ws *workspace.Workspace) error {
 	dir := e.args.str("folder")
 	var progress func(int)
@@ -217,7 +234,13 @@ func cmdCheckFolder(e *env, ws *workspace.Workspace) error {
 			}
 		}
 	}
-	rep, err := ws.CheckFolder(e.ctx, dir, e.args.flags["read-data"], progress)
+	var rep *workspace.FolderReport
+	var err error
+	if ws == nil {
+		rep, err = workspace.CheckFolderNames(e.ctx, dir, progress)
+	} else {
+		rep, err = ws.CheckFolder(e.ctx, dir, e.args.flags["read-data"], progress)
+	}
 	if err != nil {
 		return err
 	}
@@ -226,7 +249,12 @@ func cmdCheckFolder(e *env, ws *workspace.Workspace) error {
 			return err
 		}
 	} else {
-		fmt.Fprintf(e.stdout, "folder %s: engagement %s, format %d, chief's fingerprint %s\n", rep.Folder, rep.Engagement, rep.Format, rep.ChiefFingerprint)
+		if rep.Keyless {
+			fmt.Fprintf(e.stdout, "folder %s: engagement %s, format %d\n", rep.Folder, rep.Engagement, rep.Format)
+			fmt.Fprintln(e.stdout, "checked without a store: the roster chain, the members' names and the bundles' content are encrypted for the team and were not verified (run this with a member's store for that)")
+		} else {
+			fmt.Fprintf(e.stdout, "folder %s: engagement %s, format %d, chief's fingerprint %s\n", rep.Folder, rep.Engagement, rep.Format, rep.ChiefFingerprint)
+		}
 		for _, r := range rep.Rosters {
 			fmt.Fprintf(e.stdout, "roster %d: %s %s\n", r.Epoch, r.Status, r.What)
 		}
@@ -235,6 +263,10 @@ func cmdCheckFolder(e *env, ws *workspace.Workspace) error {
 			mark := ""
 			if m.Removed {
 				mark = "(removed)"
+			}
+			if rep.Keyless { // only the directory is known
+				fmt.Fprintf(tw, "member %s\t%d bundles\t%d objects\n", m.ID, m.Bundles, m.Objects)
+				continue
 			}
 			fmt.Fprintf(tw, "member %s\t%s\t%s\t%d bundles\t%d objects\t%s\n", m.ID, m.Name, m.Role, m.Bundles, m.Objects, mark)
 		}

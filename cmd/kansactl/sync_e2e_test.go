@@ -164,12 +164,22 @@ func TestCLICheckFolder(t *testing.T) {
 	writeJPEG(t, photo, 7)
 	a.ok("evidence", "add", "--audit", aud, "--item", "1", photo)
 	a.ok("result", "set", "--audit", aud, "--item", "1", "--observation", "施錠を確認")
-	a.ok("sync", "--folder", folder)
-	chief.ok("sync", "--folder", folder)
+	// --folder left out: the folder recorded for the store's only engagement.
+	if out := a.ok("sync"); !strings.Contains(out, "published") {
+		t.Fatalf("sync without --folder:\n%s", out)
+	}
+	chief.ok("sync")
 
 	out := chief.ok("check", "--folder", folder)
 	if !strings.Contains(out, "names checked: ok") || !strings.Contains(out, "roster 2: ok") {
 		t.Fatalf("check --folder of a healthy folder:\n%s", out)
+	}
+	// With no store at all: FORMAT, names against SHA-256 and debris.
+	nobody := newCLI(t)
+	out = nobody.ok("check", "--folder", folder)
+	if !strings.Contains(out, "checked without a store") || !strings.Contains(out, "names checked: ok") ||
+		!strings.Contains(out, "format 1") || strings.Contains(out, "roster 2:") {
+		t.Fatalf("check --folder with no store:\n%s", out)
 	}
 	out = a.ok("check", "--folder", folder, "--read-data")
 	if !strings.Contains(out, "decrypted and verified: ok (0 pending)") {
@@ -192,6 +202,10 @@ func TestCLICheckFolder(t *testing.T) {
 	if out := chief.ok("check", "--folder", folder); !strings.Contains(out, "debris   m/"+member+"/b/desktop.ini (ignored)") {
 		t.Fatalf("debris not listed:\n%s", out)
 	}
+	if out := chief.ok("check", "--folder", folder, "--no-store"); !strings.Contains(out, "debris   m/"+member+"/b/desktop.ini (ignored)") ||
+		!strings.Contains(out, "checked without a store") {
+		t.Fatalf("check --no-store: debris not listed:\n%s", out)
+	}
 	victim := filepath.Join(bdir, names[len(names)-1].Name())
 	raw, _ := os.ReadFile(victim)
 	os.WriteFile(victim, raw[:len(raw)/3], 0o600)
@@ -201,6 +215,13 @@ func TestCLICheckFolder(t *testing.T) {
 	}
 	var rep struct {
 		Problems []struct{ Path, What string }
+	}
+	out, _, code = nobody.run("check", "--folder", folder)
+	if code != exitDamaged || !strings.Contains(out, "DAMAGED  m/"+member+"/b/"+names[len(names)-1].Name()) {
+		t.Fatalf("check of a truncated bundle with no store: exit %d\n%s", code, out)
+	}
+	if _, errs, code := nobody.run("check", "--folder", folder, "--read-data"); code != exitError || !strings.Contains(errs, "no store") {
+		t.Fatalf("check --read-data with no store: exit %d, %q; want the no-store error", code, errs)
 	}
 	jout, _, code := chief.run("check", "--folder", folder, "--json")
 	if err := json.Unmarshal([]byte(jout), &rep); err != nil || code != exitDamaged || len(rep.Problems) != 1 {

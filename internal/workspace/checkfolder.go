@@ -12,15 +12,18 @@ import (
 
 // FolderReport is what CheckFolder found in a sync folder.
 type FolderReport struct {
-	Folder           string                `json:"folder"`
-	Engagement       string                `json:"engagement"`
-	Format           int                   `json:"format"`
-	ChiefFingerprint string                `json:"chief_fingerprint"`
-	ReadData         bool                  `json:"read_data"`
-	Rosters          []exchange.RosterNote `json:"rosters"`
-	Members          []FolderMember        `json:"members"`
-	Files            int                   `json:"files"`
-	Bytes            int64                 `json:"bytes"`
+	Folder           string `json:"folder"`
+	Engagement       string `json:"engagement"`
+	Format           int    `json:"format"`
+	ChiefFingerprint string `json:"chief_fingerprint"`
+	ReadData         bool   `json:"read_data"`
+	// Keyless: checked with no store (CheckFolderNames): the roster chain,
+	// the members' names and the bundles' content were not verified.
+	Keyless bool                  `json:"keyless,omitempty"`
+	Rosters []exchange.RosterNote `json:"rosters"`
+	Members []FolderMember        `json:"members"`
+	Files   int                   `json:"files"`
+	Bytes   int64                 `json:"bytes"`
 	// Problems is damage: files that do not match their names, rosters or
 	// bundles that fail verification, objects whose content is not what
 	// their bundle recorded. Any problem makes the check fail.
