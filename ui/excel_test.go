@@ -265,7 +265,7 @@ func TestImportIntoEmptyAudit(t *testing.T) {
 	if a, ok := home.currentAudit(); !ok || a.ID != emptyID || a.Items != 50 {
 		t.Errorf("selected audit after import = %s with %d items (%v), want %s with 50", a.ID, a.Items, ok, emptyID)
 	}
-	assertShows(t, u, "評価済 0/50 ・ 指摘 0 ・ 証跡 0 ・ 未対応レビュー 0")
+	assertShows(t, u, "評価済 0/50 ・ 指摘 0 ・ 証跡 0 ・ 未完了のレビューノート 0")
 
 	ws := u.ws.(*workspace.Workspace)
 	got, err := ws.AuditState(emptyID)

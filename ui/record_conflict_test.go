@@ -95,8 +95,8 @@ func TestRecordConflictHearingKeepsTheChosenValue(t *testing.T) {
 	rt := newRecordTeam(t)
 	u, q, _ := newWorkspaceApp(t, rt.member)
 	s := openAuditAt(t, u, q, rt.auditID, rt.item.No)
-	assertShows(t, u, "競合：「備考」が他の端末の編集と食い違っています（2件）。")
-	assertShows(t, u, "競合：「レビューノート」が他の端末の編集と食い違っています（2件）。")
+	assertShows(t, u, "競合：「備考」が他の端末の編集と食い違っています（値が2つ）。")
+	assertShows(t, u, "競合：「レビューノート」が他の端末の編集と食い違っています（値が2つ）。")
 
 	s.openRecordConflictView(rt.hearing, "notes")
 	v := s.conflictView
@@ -147,7 +147,7 @@ func TestRecordConflictNoteMergedByHandInTheQueue(t *testing.T) {
 	u.navigate(Route{Page: PageReview, AuditID: rt.auditID})
 	q.settle(t)
 	r := screenOf[*reviewScreen](t, u)
-	assertShows(t, u, "競合：「レビューノート」が他の端末の編集と食い違っています（2件）。")
+	assertShows(t, u, "競合：「レビューノート」が他の端末の編集と食い違っています（値が2つ）。")
 
 	r.openNoteConflict(rt.note, "text")
 	v := r.conflictView
@@ -288,7 +288,7 @@ func TestRecordConflictStatementsMergedByTicking(t *testing.T) {
 
 	u, q, _ := newWorkspaceApp(t, rt.member)
 	s := openAuditAt(t, u, q, rt.auditID, rt.item.No)
-	assertShows(t, u, "競合：「発言」が他の端末の編集と食い違っています（2件）。")
+	assertShows(t, u, "競合：「発言」が他の端末の編集と食い違っています（値が2つ）。")
 	s.openRecordConflictView(rt.hearing, "statements")
 	v := s.conflictView
 	if v == nil || len(v.unitChecks) != 3 || v.save == nil {

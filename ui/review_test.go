@@ -153,7 +153,7 @@ func TestSignOffGoesStaleOnEditAndTheQueueSaysSo(t *testing.T) {
 	}
 	found := false
 	for _, txt := range visibleTexts(u) {
-		if strings.HasPrefix(txt, "作成者サインオフ：") && strings.HasSuffix(txt, "失効") {
+		if strings.HasPrefix(txt, "作成者サインオフ：") && strings.HasSuffix(txt, "要再サインオフ（サインオフ後に変更あり）") {
 			found = true
 		}
 	}
@@ -167,7 +167,7 @@ func TestSignOffGoesStaleOnEditAndTheQueueSaysSo(t *testing.T) {
 	if len(r.queue.Stale) != 1 {
 		t.Fatalf("stale sign-offs = %+v, want 1", r.queue.Stale)
 	}
-	assertShows(t, u, "失効したサインオフ（1件）")
+	assertShows(t, u, "要再サインオフ：サインオフ後に変更あり（1件）")
 
 	// The chief approves; the audit is locked.
 	test.Tap(r.approve)

@@ -230,7 +230,7 @@ func TestSyncScreenSyncsTwoStoresAndShowsTheSummary(t *testing.T) {
 	if a.current < 0 || a.state.Items[a.current].ID != st.item.ID {
 		t.Fatalf("audit screen shows item %d, want %s", a.current, st.item.No)
 	}
-	assertShows(t, u, "競合：他の端末の編集と値が食い違っています（2件）。採用する値を選ぶか、書き直してください。")
+	assertShows(t, u, "競合：他の端末の編集と食い違っています（値が2つ）。採用する値を選ぶか、書き直してください。")
 }
 
 // TestSyncScreenCancel: Cancel stops the sync; the screen says so and
