@@ -19,6 +19,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -196,7 +197,8 @@ func (f *flakyFolder) dump(dir string) error {
 }
 
 // golden is a team made once and copied for every seed: a chief and five
-// auditors who have joined and synced an audit of 8 items.
+// auditors who have joined and synced an audit of 8 items, each with an
+// observation and a proposal of 12 lines.
 type golden struct {
 	dir    string
 	stores []string
@@ -246,6 +248,16 @@ func makeGolden(t *testing.T) *golden {
 	for i := range 8 {
 		no := strconv.Itoa(i + 1)
 		if _, err := chief.AddItem(g.audit, audit.Item{No: no, Section: "物理", Title: "項目 " + no}); err != nil {
+			t.Fatal(err)
+		}
+		// Long texts every replica starts from, so that most edits are
+		// edits of one line of a shared text and may merge.
+		var obs, prop []string
+		for l := range 12 {
+			obs = append(obs, fmt.Sprintf("所見%s-%d", no, l+1))
+			prop = append(prop, fmt.Sprintf("提案%s-%d", no, l+1))
+		}
+		if err := chief.SetResult(g.audit, no, ResultPatch{Observation: str(strings.Join(obs, "\n")), Proposal: str(strings.Join(prop, "\n"))}); err != nil {
 			t.Fatal(err)
 		}
 		g.items = append(g.items, no)
@@ -352,14 +364,19 @@ func seedList(t *testing.T) []uint64 {
 
 // TestConvergence: 2 to 6 replicas edit offline at random (ratings,
 // multi-line observations and proposals, photos and documents, item
-// deletions) and sync through a flakyFolder. After the folder heals and
-// syncs repeat until nothing moves, every replica has the same state
-// hash; every field holds exactly the writes no other write superseded
-// (so each replica's last write survives unless a later write that had
-// seen it replaced it), shown as the value or among the conflict values;
-// every piece of evidence reads back intact everywhere; no bundle was
-// ever rejected. A failing seed is printed and its stores and folder are
-// kept.
+// deletions) and sync through a flakyFolder. Most long-text edits change,
+// insert or delete one line of the text the replica shows, so concurrent
+// edits sometimes merge line by line (merge.go) and sometimes conflict.
+// After the folder heals and syncs repeat until nothing moves, every
+// replica has the same state hash; every field holds exactly the writes
+// no other write superseded (so each replica's last write survives unless
+// a later write that had seen it replaced it), shown as the value, among
+// the conflict values, or among the values a merged text combines (and
+// the merged text then holds every line those writes added and none they
+// deleted); every field a replica ends with in conflict was listed by one
+// of its sync reports; every piece of evidence reads back intact
+// everywhere; no bundle was ever rejected. A failing seed is printed and
+// its stores and folder are kept.
 func TestConvergence(t *testing.T) {
 	seeds := seedList(t)
 	g := makeGolden(t)
@@ -367,7 +384,7 @@ func TestConvergence(t *testing.T) {
 	start := time.Now()
 	var totals struct {
 		flakyStats
-		ops, pending, debris, conflicts, restored int
+		ops, pending, debris, conflicts, merged, lineEdits, onMerge, restored int
 	}
 	var mu sync.Mutex
 	t.Run("seed", func(t *testing.T) {
@@ -385,6 +402,9 @@ func TestConvergence(t *testing.T) {
 				totals.pending += r.pending
 				totals.debris += r.debris
 				totals.conflicts += r.conflicts
+				totals.merged += r.merged
+				totals.lineEdits += r.lineEdits
+				totals.onMerge += r.onMerge
 				totals.restored += r.restored
 			})
 		}
@@ -392,26 +412,30 @@ func TestConvergence(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	t.Logf("%d seeds in %s: %d edits; folder dropped %d, truncated %d, duplicated %d files and grew debris %d times; "+
-		"syncs met %d pending bundles and ignored %d debris files; %d fields ended in conflict, %d items restored by an edit",
-		len(seeds), time.Since(start).Round(time.Millisecond), totals.ops, totals.Dropped, totals.Truncated, totals.Duplicated,
-		totals.Debris, totals.pending, totals.debris, totals.conflicts, totals.restored)
-	if len(seeds) >= 50 && (totals.Dropped == 0 || totals.Truncated == 0 || totals.Duplicated == 0 || totals.pending == 0 || totals.conflicts == 0 || totals.restored == 0) {
+	t.Logf("%d seeds in %s: %d edits (%d of one line of a long text, %d of a merged text); folder dropped %d, truncated %d, duplicated %d files and grew debris %d times; "+
+		"syncs met %d pending bundles and ignored %d debris files; %d fields ended in conflict, %d long texts merged, %d items restored by an edit",
+		len(seeds), time.Since(start).Round(time.Millisecond), totals.ops, totals.lineEdits, totals.onMerge, totals.Dropped, totals.Truncated, totals.Duplicated,
+		totals.Debris, totals.pending, totals.debris, totals.conflicts, totals.merged, totals.restored)
+	if len(seeds) >= 50 && (totals.Dropped == 0 || totals.Truncated == 0 || totals.Duplicated == 0 || totals.pending == 0 ||
+		totals.conflicts == 0 || totals.merged == 0 || totals.onMerge == 0 || totals.restored == 0) {
 		t.Fatalf("the seeds did not exercise every fault and merge case: %+v", totals)
 	}
 }
 
 type seedResult struct {
-	folder                                    flakyStats
-	ops, pending, debris, conflicts, restored int
+	folder                                                                flakyStats
+	ops, pending, debris, conflicts, merged, lineEdits, onMerge, restored int
 }
 
-// write is one edit the test made, as the op that carries it.
+// write is one edit the test made, as the op that carries it. For a long
+// text, added holds the lines the edit wrote (each unique to this edit)
+// and removed the line it deleted, if any.
 type write struct {
-	replica    int
-	op         change.OpID
-	value      string
-	supersedes []change.OpID
+	replica        int
+	op             change.OpID
+	value          string
+	supersedes     []change.OpID
+	added, removed []string
 }
 
 type fieldKey struct{ entity, field string }
@@ -501,6 +525,7 @@ func runSeed(t *testing.T, g *golden, seed uint64) (res seedResult) {
 			return
 		}
 		var field, value string
+		var added, removed []string
 		var do func() error
 		switch {
 		case kind == 17: // delete the item
@@ -510,15 +535,23 @@ func runSeed(t *testing.T, g *golden, seed uint64) (res seedResult) {
 			field, value = "rating", ratings[rng.IntN(len(ratings))]
 			do = func() error { return w.SetResult(aud, no, ResultPatch{Rating: &value}) }
 		default:
-			field = []string{"observation", "proposal"}[rng.IntN(2)]
-			// Every line names the replica and the edit, so two
-			// concurrent texts never touch disjoint lines only: they
-			// are kept whole as a conflict, never merged.
-			var lines []string
-			for l := range 1 + rng.IntN(6) {
-				lines = append(lines, fmt.Sprintf("%s %d-%d 行%d: 入退室管理の記録を確認した。", field, i, edits, l+1))
+			if rng.IntN(2) == 0 {
+				// Half the long-text edits go to the first three
+				// items, so that replicas often edit one text
+				// concurrently.
+				k = rng.IntN(3)
+				no, id = g.items[k], itemIDs[k]
 			}
-			value = strings.Join(lines, "\n")
+			field = []string{"observation", "proposal"}[rng.IntN(2)]
+			cur, onMerge := shownText(w, id, field)
+			var lineEdit bool
+			value, added, removed, lineEdit = nextLongText(rng, cur, fmt.Sprintf("%s%d-%d", field[:3], i, edits))
+			if lineEdit {
+				res.lineEdits++
+			}
+			if onMerge {
+				res.onMerge++
+			}
 			if field == "observation" {
 				do = func() error { return w.SetResult(aud, no, ResultPatch{Observation: &value}) }
 			} else {
@@ -548,7 +581,7 @@ func runSeed(t *testing.T, g *golden, seed uint64) (res seedResult) {
 			}
 			for _, v := range e.Get(field).Values {
 				if v.Op.Device == w.Me().Device && v.Op.Seq > seq {
-					wr = &write{replica: i, op: v.Op, value: registerString(v.Value), supersedes: before.IDs()}
+					wr = &write{replica: i, op: v.Op, value: registerString(v.Value), supersedes: before.IDs(), added: added, removed: removed}
 				}
 			}
 			return nil
@@ -560,12 +593,19 @@ func runSeed(t *testing.T, g *golden, seed uint64) (res seedResult) {
 		edits++
 	}
 
+	reported := make([]map[fieldKey]bool, n) // per replica, the conflicts its syncs listed
 	check := func(i int, rep *SyncReport) {
 		if len(rep.Rejected) != 0 {
 			t.Fatalf("seed %d: replica %d rejected bundles: %+v", seed, i, rep.Rejected)
 		}
 		res.pending += len(rep.Pending)
 		res.debris += rep.Debris
+		if reported[i] == nil {
+			reported[i] = map[fieldKey]bool{}
+		}
+		for _, c := range rep.Conflicts {
+			reported[i][fieldKey{c.Entity, c.Field}] = true
+		}
 	}
 	syncOne := func(i int) *SyncReport {
 		rep, err := reps[i].sync(context.Background(), fsys, nil)
@@ -619,13 +659,24 @@ func runSeed(t *testing.T, g *golden, seed uint64) (res seedResult) {
 				seed, i+1, got[:12], want[:12], showJSON(t, reps[0], aud), i+1, showJSON(t, w, aud))
 		}
 	}
-	// 2. Every field holds exactly the writes nothing superseded.
-	var doc ShowDoc
-	doc = mustAuditState(t, reps[0], aud).Show()
-	shown := map[string]ShowItem{}
-	for _, it := range doc.Items {
+	shown := map[string]ItemState{}
+	for _, it := range mustAuditState(t, reps[0], aud).Items {
 		shown[it.ID] = it
 	}
+	// Every field in conflict (the same on every replica, as the state
+	// hashes say) was listed by one of each replica's sync reports: a
+	// conflict only ever arises from applying a bundle, and the reports
+	// leave out long texts that merge.
+	for _, id := range itemIDs {
+		for f := range shown[id].Conflicts {
+			for i := range reps {
+				if !reported[i][fieldKey{id, f}] {
+					t.Fatalf("seed %d: replica %d ends with item %s field %s in conflict, which no sync report listed", seed, i, shown[id].No, f)
+				}
+			}
+		}
+	}
+	// 2. Every field holds exactly the writes nothing superseded.
 	keys := make([]fieldKey, 0, len(hist))
 	for k := range hist {
 		keys = append(keys, k)
@@ -678,6 +729,40 @@ func runSeed(t *testing.T, g *golden, seed uint64) (res seedResult) {
 				vals[w.value] = true
 			}
 			cur := map[string]string{"rating": it.Result.Rating, "observation": it.Result.Observation, "proposal": it.Result.Proposal}[k.field]
+			if m := it.Merged[k.field]; len(m) > 0 {
+				// Merged: the text combines exactly the surviving
+				// writes, with the lines each added and without the
+				// line each deleted.
+				res.merged++
+				if _, c := it.Conflicts[k.field]; c {
+					return fmt.Errorf("item %s field %s is both merged and in conflict", it.No, k.field)
+				}
+				if len(m) != len(survivors) {
+					return fmt.Errorf("item %s field %s: the merged text combines %d values; %d writes survive", it.No, k.field, len(m), len(survivors))
+				}
+				for _, v := range m {
+					if id, err := change.ParseOpID(v.Op); err != nil || !contains(survivors, id) {
+						return fmt.Errorf("item %s field %s: merged value %s is not a surviving write", it.No, k.field, v.Op)
+					}
+				}
+				lines := map[string]bool{}
+				for _, l := range strings.Split(cur, "\n") {
+					lines[l] = true
+				}
+				for _, w := range survivors {
+					for _, l := range w.added {
+						if !lines[l] {
+							return fmt.Errorf("item %s field %s: the merged text %q lacks the line %q that write %s added", it.No, k.field, cur, l, w.op)
+						}
+					}
+					for _, l := range w.removed {
+						if lines[l] {
+							return fmt.Errorf("item %s field %s: the merged text %q still holds the line %q that write %s deleted", it.No, k.field, cur, l, w.op)
+						}
+					}
+				}
+				continue
+			}
 			if len(vals) <= 1 {
 				if len(vals) == 0 && cur != "" || len(vals) == 1 && !vals[cur] {
 					return fmt.Errorf("item %s shows %s = %q; the only surviving write is %v", it.No, k.field, cur, survivors)
@@ -851,4 +936,67 @@ func randomEvidence(rng *rand.Rand) (name string, data []byte) {
 	default:
 		return "memo.txt", fmt.Appendf(nil, "ヒアリングメモ %dx%d\n", w, h)
 	}
+}
+
+// shownText is the text replica w shows for a long-text field of an
+// entity: the merged text when concurrent edits merge (merged is then
+// true), else the current value ("" when unset or unknown here).
+func shownText(w *Workspace, id, field string) (text string, merged bool) {
+	w.st.View(func(tx *bolt.Tx) error {
+		e, err := tx.Entity(id)
+		if err != nil {
+			return nil
+		}
+		r, m := resolveMerges(tx, e)
+		if c, ok := r.Get(field).Current(); ok {
+			text = registerString(c.Value)
+		}
+		_, merged = m[field]
+		return nil
+	})
+	return text, merged
+}
+
+// nextLongText returns the next text of a long-text field shown as cur.
+// Nine times in ten, when cur has at least three lines, it changes,
+// inserts or deletes one line of cur, at either end or anywhere, so
+// that concurrent edits by other replicas are sometimes far apart (they
+// merge) and sometimes adjacent or on the same line (a conflict);
+// otherwise it writes a whole new text of 3 to 7 lines, which touches
+// every line. Every new line names tag (the field, replica and edit), so
+// it is unique to this edit. added lists the new lines, removed the line
+// deleted.
+func nextLongText(rng *rand.Rand, cur, tag string) (text string, added, removed []string, lineEdit bool) {
+	lines := strings.Split(cur, "\n")
+	if cur == "" || len(lines) < 3 || rng.IntN(10) == 0 {
+		lines = lines[:0]
+		for l := range 3 + rng.IntN(5) {
+			lines = append(lines, fmt.Sprintf("%s 行%d", tag, l+1))
+		}
+		return strings.Join(lines, "\n"), lines, nil, false
+	}
+	var at int
+	switch rng.IntN(4) {
+	case 0:
+		at = 0 // the first line
+	case 1:
+		at = len(lines) - 1 // the last line
+	default:
+		at = rng.IntN(len(lines))
+	}
+	line := tag + " 改定"
+	switch op := rng.IntN(4); {
+	case op == 3 && len(lines) > 3: // delete
+		removed = []string{lines[at]}
+		lines = append(lines[:at:at], lines[at+1:]...)
+	case op == 2: // insert before line at
+		lines = append(lines[:at:at], append([]string{line}, lines[at:]...)...)
+		added = []string{line}
+	default: // change
+		removed = []string{lines[at]}
+		lines = slices.Clone(lines)
+		lines[at] = line
+		added = []string{line}
+	}
+	return strings.Join(lines, "\n"), added, removed, true
 }
