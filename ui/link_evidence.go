@@ -208,26 +208,14 @@ func (p *linkPicker) done(ok bool) {
 		}
 	}
 	ws, auditID, itemNo := s.ws, s.route.AuditID, p.itemNo
-	s.busy.start()
-	background(s.app.cfg.Run, func() (*workspace.AuditState, error) {
+	s.changeLinks(func() error {
 		for _, id := range ids {
 			if err := ws.LinkEvidence(auditID, id, itemNo); err != nil {
-				return nil, fmt.Errorf("link %s: %w", id, err)
+				return fmt.Errorf("link %s: %w", id, err)
 			}
 		}
-		return ws.AuditState(auditID)
-	}, func(st *workspace.AuditState, err error) {
-		if !s.app.isCurrent(s) || s.state == nil {
-			return
-		}
-		s.busy.stop()
-		if err != nil {
-			s.showError(lang.L("link.failed"), err)
-			return
-		}
-		s.evidenceChanged(st)
-		s.message.show(lang.L("link.done", map[string]any{"Count": len(ids), "No": itemNo}), widget.SuccessImportance)
-	})
+		return nil
+	}, lang.L("link.done", map[string]any{"Count": len(ids), "No": itemNo}))
 }
 
 // onUnlinkEvidence removes evidence ev from the current item, keeping the
@@ -239,9 +227,17 @@ func (s *auditScreen) onUnlinkEvidence(ev audit.Evidence) {
 	}
 	itemNo := s.state.Items[s.current].No
 	ws, auditID := s.ws, s.route.AuditID
+	s.changeLinks(func() error { return ws.UnlinkEvidence(auditID, ev.ID, itemNo) },
+		lang.L("link.unlinked", map[string]any{"File": ev.FileName, "No": itemNo}))
+}
+
+// changeLinks runs change (links or unlinks) off the UI goroutine, reads
+// the audit again, and redraws the evidence, saying done when it worked.
+func (s *auditScreen) changeLinks(change func() error, done string) {
+	ws, auditID := s.ws, s.route.AuditID
 	s.busy.start()
 	background(s.app.cfg.Run, func() (*workspace.AuditState, error) {
-		if err := ws.UnlinkEvidence(auditID, ev.ID, itemNo); err != nil {
+		if err := change(); err != nil {
 			return nil, err
 		}
 		return ws.AuditState(auditID)
@@ -255,7 +251,7 @@ func (s *auditScreen) onUnlinkEvidence(ev audit.Evidence) {
 			return
 		}
 		s.evidenceChanged(st)
-		s.message.show(lang.L("link.unlinked", map[string]any{"File": ev.FileName, "No": itemNo}), widget.SuccessImportance)
+		s.message.show(done, widget.SuccessImportance)
 	})
 }
 
