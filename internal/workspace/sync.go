@@ -46,7 +46,8 @@ type SyncItem struct {
 }
 
 // SyncConflict is a field whose register holds competing values after a
-// bundle was applied.
+// bundle was applied, and that are no long-text edits merging cleanly
+// (merge.go).
 type SyncConflict struct {
 	Entity string `json:"entity"`
 	Type   string `json:"type"`
