@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -351,5 +352,42 @@ func TestIdleLockCountsTypingInAnyField(t *testing.T) {
 	u.checkIdle()
 	if u.ws != nil {
 		t.Fatal("not locked after 5 minutes without typing")
+	}
+}
+
+// TestEvidenceStripShowsAPageAtATime: an item with more evidence than a
+// page shows the first page with thumbnails and a 「さらに表示」 button
+// that adds the next rows.
+func TestEvidenceStripShowsAPageAtATime(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newDemoStore(t))
+	id := demoDatacenterID(t, u)
+	s := openAuditAt(t, u, q, id, "")
+	dir := t.TempDir()
+	n := evidencePage + 5
+	var paths []string
+	for i := range n {
+		paths = append(paths, writeFile(t, dir, "p"+strconv.Itoa(i)+".jpg", testJPEG(t, 40+i, 30, color.RGBA{uint8(i * 9), 80, 160, 255})))
+	}
+	before := len(s.state.Items[s.current].Evidence)
+	s.attachFiles(paths)
+	q.settle(t)
+	total := before + n
+	if got := len(stored(t, u.ws, id, s.state.Items[s.current].No).Evidence); got != total {
+		t.Fatalf("stored %d evidence, want %d", got, total)
+	}
+	if got := stripImages(s); got != evidencePage {
+		t.Fatalf("strip shows %d thumbnails, want a page of %d", got, evidencePage)
+	}
+	more := s.strip.more
+	if more == nil || !strings.Contains(more.Text, strconv.Itoa(total-evidencePage)) {
+		t.Fatalf("no 「さらに表示」 button for the %d rows left (%v)", total-evidencePage, more)
+	}
+	test.Tap(more)
+	q.settle(t)
+	if got := stripImages(s); got != total {
+		t.Errorf("after 「さらに表示」 the strip shows %d thumbnails, want %d", got, total)
+	}
+	if s.strip.more != nil {
+		t.Error("the button stays when every row is shown")
 	}
 }

@@ -119,6 +119,7 @@ type auditScreen struct {
 
 	viewer  *evidenceViewer // the evidence viewer open; nil when none
 	linking *linkPicker     // the link picker open; nil when none
+	strip   evidenceStrip   // the evidence rows shown (evidence_strip.go)
 	// hearingView is the hearing record open; nil when none.
 	hearingView *hearingView
 }
@@ -974,38 +975,11 @@ func (s *auditScreen) onConflictChosen(field, v string) {
 	s.refreshRow(s.current)
 }
 
-// fillEvidence lists the current item's evidence: thumbnail, file name,
-// caption and short hash. Thumbnails load off the UI goroutine. Clicking
-// a row opens the evidence viewer on it.
-func (s *auditScreen) fillEvidence() {
-	it := &s.state.Items[s.current]
-	s.evidenceHead.SetText(lang.L("workspace.evidence", map[string]any{"Count": len(it.Evidence)}))
-	s.evidenceBox.RemoveAll()
-	if len(it.Evidence) == 0 {
-		s.evidenceBox.Add(caption())
-		s.evidenceBox.Objects[0].(*widget.Label).SetText(lang.L("workspace.no_evidence"))
-	}
-	var missing []string
-	for i, ev := range it.Evidence {
-		// A transparent tap area over the row opens the viewer.
-		tap := newTapRow(canvas.NewRectangle(color.Transparent), s.openEvidence, s.openEvidence)
-		tap.index = i
-		s.evidenceBox.Add(container.NewStack(s.evidenceRow(ev), tap))
-		if _, ok := s.thumbs[ev.ID]; !ok && !s.loading[ev.ID] && ev.Kind == audit.EvidencePhoto {
-			missing = append(missing, ev.ID)
-			s.loading[ev.ID] = true
-		}
-	}
-	s.evidenceBox.Refresh()
-	if len(missing) > 0 {
-		s.loadThumbs(missing, it.ID)
-	}
-}
-
 // thumbSize is the edge of the square a thumbnail is fitted into.
 const thumbSize = 72
 
-func (s *auditScreen) evidenceRow(ev audit.Evidence) fyne.CanvasObject {
+// evidenceRow is one evidence row, and the holder of its thumbnail.
+func (s *auditScreen) evidenceRow(ev audit.Evidence) (fyne.CanvasObject, *fyne.Container) {
 	var icon fyne.CanvasObject
 	if img := s.thumbs[ev.ID]; img != nil {
 		icon = thumbImage(img)
@@ -1026,7 +1000,8 @@ func (s *auditScreen) evidenceRow(ev audit.Evidence) fyne.CanvasObject {
 	meta.SetText(lang.L("workspace.evidence_meta", map[string]any{
 		"Hash": ev.ShortHash(), "At": ev.CapturedAt.In(jpcal.JST).Format("2006/01/02 15:04"), "By": ev.CapturedBy}))
 	lines.Add(meta)
-	return container.NewBorder(nil, nil, container.New(layout.NewGridWrapLayout(fyne.NewSquareSize(thumbSize)), icon), nil, lines)
+	holder := container.New(layout.NewGridWrapLayout(fyne.NewSquareSize(thumbSize)), icon)
+	return container.NewBorder(nil, nil, holder, nil, lines), holder
 }
 
 // loadThumbs reads the thumbnails of evidence ids, then redraws the
@@ -1059,9 +1034,7 @@ func (s *auditScreen) loadThumbs(ids []string, itemID string) {
 			delete(s.loading, t.id)
 			s.thumbs[t.id] = t.img // nil: shown as an icon
 		}
-		if s.app.isCurrent(s) && s.current >= 0 && s.state.Items[s.current].ID == itemID {
-			s.fillEvidence()
-		}
+		s.thumbsArrived(ids, itemID) // evidence_strip.go
 	})
 }
 
