@@ -4,14 +4,16 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
 
 // TestCLITeamSync: a chief and two auditors, three stores, one folder. The
 // auditors edit different fields and the same field of one item offline;
-// syncs in different orders, twice, leave all three `show --json`
-// byte-identical with the same-field edits as a conflict; a removed
+// syncs in every order of the three leave all three `show --json`
+// byte-identical (and identical across orders) with the same-field edits
+// as a conflict; a removed
 // member cannot read what is written after.
 func TestCLITeamSync(t *testing.T) {
 	chief, a1, a2 := newCLI(t), newCLI(t), newCLI(t)
@@ -55,6 +57,40 @@ func TestCLITeamSync(t *testing.T) {
 	chief.ok("result", "set", "--audit", aud, "--item", "4", "--finding", "advice")
 
 	all := []*cli{chief, a1, a2}
+	// Every order: each of the 6 permutations syncs copies of the three
+	// stores and the folder, as they are now, twice round; the stores
+	// agree, and so do all the orders.
+	orderWant := ""
+	for _, order := range [][]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
+		dir := t.TempDir()
+		dst := filepath.Join(dir, "folder")
+		if err := os.CopyFS(dst, os.DirFS(folder)); err != nil {
+			t.Fatal(err)
+		}
+		var copies []*cli
+		for i, c := range all {
+			cp := *c
+			cp.store = filepath.Join(dir, "store"+strconv.Itoa(i))
+			if err := os.CopyFS(cp.store, os.DirFS(c.store)); err != nil {
+				t.Fatal(err)
+			}
+			copies = append(copies, &cp)
+		}
+		for range 2 {
+			for _, i := range order {
+				copies[i].ok("sync", "--folder", dst)
+			}
+		}
+		for i, c := range copies {
+			got := c.ok("show", "--audit", aud, "--json")
+			if orderWant == "" {
+				orderWant = got
+			}
+			if got != orderWant {
+				t.Fatalf("order %v: store %d differs from the first order's result:\n%s\n---\n%s", order, i, orderWant, got)
+			}
+		}
+	}
 	for _, order := range [][]int{{1, 0, 2}, {2, 1, 0}, {0, 2, 1}} {
 		for _, i := range order {
 			all[i].ok("sync", "--folder", folder, "--progress")
