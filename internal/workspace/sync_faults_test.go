@@ -27,49 +27,18 @@ import (
 // covered at the folder level in internal/exchange (faults_test.go,
 // exchange_test.go); these drive whole stores through Workspace.sync.
 
-// teamOn makes a chief with an audit and n-1 auditors on fsys, everyone
-// synced once.
+// teamOn makes a chief with a four-item audit and n-1 auditors on fsys,
+// everyone synced once.
 func teamOn(t testing.TB, fsys exchange.FS, n int, nows ...func() time.Time) (reps []*Workspace, aud string) {
 	t.Helper()
-	now := func(i int) func() time.Time {
-		if i < len(nows) {
-			return nows[i]
+	return teamWith(t, fsys, n, NewAudit{Kind: audit.KindInternal, Title: "物理"}, func(chief *Workspace, aud string) {
+		for i := range 4 {
+			no := fmt.Sprint(i + 1)
+			if _, err := chief.AddItem(aud, audit.Item{No: no, Title: "項目" + no}); err != nil {
+				t.Fatal(err)
+			}
 		}
-		return nil
-	}
-	chief := newReplica(t, "主査", audit.RoleChief, now(0))
-	eng, err := chief.CreateEngagement(audit.Engagement{Title: "障害試験", Client: "区", FiscalYear: 2026})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if aud, err = chief.CreateAudit(NewAudit{EngagementID: eng, Kind: audit.KindInternal, Title: "物理"}); err != nil {
-		t.Fatal(err)
-	}
-	for i := range 4 {
-		no := fmt.Sprint(i + 1)
-		if _, err := chief.AddItem(aud, audit.Item{No: no, Title: "項目" + no}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := chief.createFolder(eng, "folder", fsys); err != nil {
-		t.Fatal(err)
-	}
-	reps = append(reps, chief)
-	for i := 1; i < n; i++ {
-		w := newReplica(t, fmt.Sprintf("監査人%d", i), audit.RoleAuditor, now(i))
-		req, _, err := w.JoinRequest()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chief.addTeamMember(fsys, req, audit.RoleAuditor); err != nil {
-			t.Fatal(err)
-		}
-		reps = append(reps, w)
-	}
-	for _, w := range reps {
-		syncOn(t, w, fsys)
-	}
-	return reps, aud
+	}, nows)
 }
 
 func syncOn(t testing.TB, w *Workspace, fsys exchange.FS) *SyncReport {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/kansa-audit/kansa/internal/audit"
 	"github.com/kansa-audit/kansa/internal/bolt"
+	"github.com/kansa-audit/kansa/internal/exchange"
 )
 
 // memFolder is a fake shared folder that misbehaves like a sync service:
@@ -119,9 +120,19 @@ func newReplica(t testing.TB, name string, role audit.Role, now func() time.Time
 	return w
 }
 
-// newTeam makes a chief with an audit and n-1 auditors who have joined
-// the folder and synced once.
+// newTeam makes a chief with an audit from the internal template and n-1
+// auditors who have joined the folder and synced once.
 func newTeam(t *testing.T, fsys *memFolder, n int, nows ...func() time.Time) (reps []*Workspace, aud string) {
+	t.Helper()
+	return teamWith(t, fsys, n, NewAudit{Kind: audit.KindInternal, Template: "internal"}, nil, nows)
+}
+
+// teamWith makes a chief with the audit na (prepare, when set, adds to it
+// before anyone joins) and n-1 auditors who joined through fsys, comparing
+// fingerprints as people would, and everyone synced once without a
+// rejected bundle.
+func teamWith(t testing.TB, fsys exchange.FS, n int, na NewAudit, prepare func(chief *Workspace, aud string),
+	nows []func() time.Time) (reps []*Workspace, aud string) {
 	t.Helper()
 	now := func(i int) func() time.Time {
 		if i < len(nows) {
@@ -134,10 +145,14 @@ func newTeam(t *testing.T, fsys *memFolder, n int, nows ...func() time.Time) (re
 	if err != nil {
 		t.Fatal(err)
 	}
-	if aud, err = chief.CreateAudit(NewAudit{EngagementID: eng, Kind: audit.KindInternal, Template: "internal"}); err != nil {
+	na.EngagementID = eng
+	if aud, err = chief.CreateAudit(na); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chief.createFolder(eng, "mem", fsys); err != nil {
+	if prepare != nil {
+		prepare(chief, aud)
+	}
+	if _, err := chief.createFolder(eng, "folder", fsys); err != nil {
 		t.Fatal(err)
 	}
 	reps = append(reps, chief)
@@ -156,9 +171,8 @@ func newTeam(t *testing.T, fsys *memFolder, n int, nows ...func() time.Time) (re
 		}
 		reps = append(reps, w)
 	}
-	mustSync(t, chief, fsys)
-	for _, w := range reps[1:] {
-		mustSync(t, w, fsys)
+	for _, w := range reps {
+		syncOn(t, w, fsys)
 	}
 	return reps, aud
 }
