@@ -2,28 +2,17 @@ package docx
 
 import (
 	"context"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
 
+	"github.com/kansa-audit/kansa/internal/pdftest"
 	"github.com/kansa-audit/kansa/internal/report"
 )
-
-func lookPath(names ...string) string {
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // squeeze drops all white space, so text compares across the line breaks
 // and justification spaces of a laid-out page.
@@ -45,13 +34,7 @@ func squeeze(s string) string {
 // to keep the .docx and .pdf for a look, and KANSA_DOCX_LARGE=1 to convert
 // the benchmark's 60-finding, 300-photo report too (about a minute).
 func TestLibreOffice(t *testing.T) {
-	lo := lookPath("libreoffice", "soffice")
-	if lo == "" {
-		t.Skip("libreoffice/soffice not on PATH (apt-get install libreoffice-writer)")
-	}
-	if testing.Short() {
-		t.Skip("LibreOffice conversion is slow")
-	}
+	lo := pdftest.LibreOffice(t, "libreoffice-writer")
 	t.Run("sample", func(t *testing.T) {
 		got, pages := convert(t, lo, sampleDocument(t), "report", 120*time.Second)
 		for _, s := range []string{"監査報告書", "世田谷区御中", "目次", "表2監査結果一覧", "監査項目80：", "付録B ヒアリング記録"} {
@@ -93,37 +76,16 @@ func convert(t *testing.T, lo string, doc *report.Document, name string, timeout
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	args := []string{
-		"-env:UserInstallation=file://" + filepath.ToSlash(filepath.Join(dir, "profile")),
-		"--headless", "--convert-to", "pdf", "--outdir", dir, src,
+	pdf := pdftest.ToPDF(t, lo, dir, timeout, src)[0]
+	pdftest.Keep(t, "KANSA_DOCX_KEEP_DIR", src, pdf)
+	text := pdftest.LookPath("pdftotext")
+	if text == "" {
+		t.Skip("pdftotext not on PATH (poppler-utils)")
 	}
-	cmd := exec.CommandContext(ctx, lo, args...)
-	cmd.Env = append(os.Environ(), "HOME="+dir)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", lo, strings.Join(args, " "), err, out)
+	pages := pdftest.Pages(t, pdf, pdftest.A4Short, pdftest.A4Long) // A4 portrait
+	if pages < 5 {
+		t.Fatalf("%d pages; a report has a cover, contents and body", pages)
 	}
-	pdf := filepath.Join(dir, name+".pdf")
-	if st, err := os.Stat(pdf); err != nil || st.Size() < 1000 {
-		t.Fatalf("LibreOffice made no PDF (%v); it said:\n%s", err, out)
-	}
-	if keep := os.Getenv("KANSA_DOCX_KEEP_DIR"); keep != "" {
-		for _, p := range []string{src, pdf} {
-			b, _ := os.ReadFile(p)
-			if err := os.WriteFile(filepath.Join(keep, filepath.Base(p)), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-
-	info := lookPath("pdfinfo")
-	text := lookPath("pdftotext")
-	if info == "" || text == "" {
-		t.Skip("pdfinfo/pdftotext not on PATH (poppler-utils)")
-	}
-	pages := checkA4(t, info, pdf)
 
 	b, err := exec.Command(text, pdf, "-").Output()
 	if err != nil {
@@ -167,37 +129,4 @@ func trimTo(s string, n int) string {
 		return s[:n]
 	}
 	return s
-}
-
-var pageSize = regexp.MustCompile(`(?m)^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts`)
-
-// checkA4 checks that every page of pdf is A4 portrait and returns the
-// page count.
-func checkA4(t *testing.T, info, pdf string) int {
-	t.Helper()
-	out, err := exec.Command(info, pdf).Output()
-	if err != nil {
-		t.Fatalf("pdfinfo: %v", err)
-	}
-	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("pdfinfo gave no page count:\n%s", out)
-	}
-	pages, _ := strconv.Atoi(string(m[1]))
-	out, err = exec.Command(info, "-f", "1", "-l", strconv.Itoa(pages), pdf).Output()
-	if err != nil {
-		t.Fatalf("pdfinfo: %v", err)
-	}
-	sizes := pageSize.FindAllSubmatch(out, -1)
-	if len(sizes) != pages || pages < 5 {
-		t.Fatalf("pdfinfo listed %d page sizes for %d pages", len(sizes), pages)
-	}
-	for _, s := range sizes {
-		w, _ := strconv.ParseFloat(string(s[2]), 64)
-		h, _ := strconv.ParseFloat(string(s[3]), 64)
-		if math.Abs(w-595.3) > 2 || math.Abs(h-841.9) > 2 {
-			t.Errorf("page %s is %.1f x %.1f pts; want A4 portrait 595 x 842", s[1], w, h)
-		}
-	}
-	return pages
 }
