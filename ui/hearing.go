@@ -72,6 +72,12 @@ func (s *auditScreen) onNewHearing() {
 		return
 	}
 	s.saver.flush()
+	if f := s.hearing; f != nil && !f.closed {
+		// A form is open (perhaps one restored from its draft): bring it
+		// back rather than start a second one over the same draft.
+		f.dialog.Show()
+		return
+	}
 	f := newHearingForm(s, s.state.Items[s.current].No, time.Now())
 	s.hearing = f
 	f.dialog.Show()

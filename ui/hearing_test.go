@@ -198,6 +198,12 @@ func TestHearingFormSurvivesTheIdleLock(t *testing.T) {
 	if !strings.Contains(g.message.text(), "復元") {
 		t.Errorf("form message %q does not say it was restored", g.message.text())
 	}
+	// Ctrl+H while the restored form is open shows it, not a second form
+	// writing over the same draft.
+	triggerShortcut(t, u, hearingShortcut)
+	if s.hearing != g {
+		t.Error("Ctrl+H opened a second hearing form over the restored one")
+	}
 	test.Tap(g.save)
 	q.settle(t)
 	st, err := u.ws.AuditState(id)
