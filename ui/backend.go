@@ -64,6 +64,8 @@ type Workspace interface {
 	PutDraft(key string, v any) error
 	Draft(key string, v any) (bool, error)
 	DeleteDraft(key string) error
+	// MemberNames maps member ids to names for an engagement.
+	MemberNames(engagementID string) (map[string]string, error)
 	// AddHearing records a hearing of an editable audit, its statements
 	// linked to the items they name; it returns the hearing's id.
 	AddHearing(auditID string, n workspace.NewHearing) (string, error)

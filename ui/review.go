@@ -47,26 +47,16 @@ func formatJST(t time.Time) string {
 	return t.In(jpcal.JST).Format("2006/01/02 15:04")
 }
 
-// memberNames maps member ids to names: the engagement's team as the
-// store knows it, and this device's user.
+// memberNames maps member ids to names (workspace.MemberNames: the
+// engagement's team, the sync roster and this device's user); a failed
+// read leaves ids shown as unknown members, logged.
 func memberNames(ws Workspace, engagementID string) map[string]string {
-	names := map[string]string{}
-	me := ws.Me()
-	names[me.Member] = me.Name
-	engs, err := ws.Engagements()
+	names, err := ws.MemberNames(engagementID)
 	if err != nil {
 		logError("read the team's names", err)
-		return names
 	}
-	for _, e := range engs {
-		if e.ID != engagementID {
-			continue
-		}
-		for _, m := range e.Members {
-			if m.Person != "" {
-				names[m.Person] = m.Name
-			}
-		}
+	if names == nil {
+		names = map[string]string{ws.Me().Member: ws.Me().Name}
 	}
 	return names
 }
