@@ -14,21 +14,19 @@ import (
 	"github.com/kansa-audit/kansa/internal/vault"
 )
 
-// Importer puts blobs whose content arrives already authenticated, as
-// evidence pulled from a sync folder does, and makes them durable as a
-// batch. It is safe for concurrent use.
+// Importer keeps evidence pulled from a sync folder, as the folder
+// carried it (still encrypted for the engagement key: see the package
+// comment), and makes it durable as a batch. It is safe for concurrent
+// use.
 //
-// Such content has been checked before it reaches the store: every age
-// chunk of the folder object was authenticated as it was decrypted, and
-// the caller compares the SHA-256 that Put computes in the same pass with
-// the one the signed bundle records before it records anything. The
-// object also stays in the shared folder. Reading the new blob back in
-// full, as Store.Put does, would only re-check what was just computed
-// from the same bytes in memory, at the cost of decrypting and hashing
-// everything twice; Put here checks instead that the file holds exactly
-// the sealed length of the bytes hashed, after its fsync and again under
-// its final name. Media damage after that is what Workspace.Check (and
-// kansactl check) finds: it decrypts and hashes every blob.
+// Such content is checked on its way in: the caller's fill copies the
+// folder file, hashes it against the name the signed bundle gives it and
+// opens its header and last chunk (exchange.Folder.CopySealed). Nothing
+// is decrypted in full and nothing is read back: the copy is checked for
+// length after its fsync and again under its final name, and the object
+// stays in the folder. Its plaintext SHA-256 is the signed bundle's word;
+// Open checks it whenever a reader reaches the end, and Workspace.Check
+// (kansactl check) decrypts and hashes every blob.
 //
 // Durability is kept: each blob is fsynced before it is renamed into
 // place, and Sync fsyncs the directories the renames went into. A caller
@@ -45,28 +43,28 @@ type Importer struct {
 // Importer returns an importer into s.
 func (s *Store) Importer() *Importer { return &Importer{s: s, dirs: map[string]bool{}} }
 
-// Put seals the content of r into the store in one pass (hash, encrypt,
-// write), fsyncs it and renames it under its name, without reading it
-// back. The blob is durable only once Sync returns. The context is checked
-// between chunks; a failed or cancelled Put leaves nothing behind.
-func (im *Importer) Put(ctx context.Context, r io.Reader) (Ref, error) {
+// Staged is the temp file PutSealed's fill writes: it can read back what
+// it wrote.
+type Staged interface {
+	io.Writer
+	io.ReaderAt
+}
+
+// PutSealed stores, under the name of want's content, the file that fill
+// writes in one pass; fill returns an error unless it wrote a genuine copy
+// of that content in the store's Foreign format. The blob is fsynced and
+// renamed into place, and durable once Sync returns. The context is
+// checked before every write; a failed or cancelled PutSealed leaves
+// nothing behind.
+func (im *Importer) PutSealed(ctx context.Context, want Ref, fill func(Staged) error) (Ref, error) {
 	s := im.s
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return Ref{}, fmt.Errorf("blob dir: %w", err)
-	}
-	tmp, err := os.CreateTemp(s.dir, ".put-*.tmp")
-	if err != nil {
-		return Ref{}, fmt.Errorf("blob temp file: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	ref, err := s.write(ctx, tmp, r)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("close blob: %w", cerr)
-	}
+	want.Name = s.NameFor(want.SHA256)
+	tmp, _, n, err := s.stage(ctx, func(w io.Writer) (Ref, error) { return want, fill(w.(*stagingFile)) })
 	if err != nil {
 		return Ref{}, err
 	}
-	final := s.path(ref.Name)
+	defer os.Remove(tmp) // no-op after the rename
+	final := s.path(want.Name)
 	dir := filepath.Dir(final)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Ref{}, fmt.Errorf("blob dir: %w", err)
@@ -74,23 +72,23 @@ func (im *Importer) Put(ctx context.Context, r io.Reader) (Ref, error) {
 	// The same content may be stored already (attached here too): keep
 	// it if it is intact, which spares replacing a file a viewer may hold
 	// open; replace it if it is damaged. This is the rare case, and the
-	// only one in which Put reads a blob back.
+	// only one in which PutSealed reads a blob back.
 	// Either way its directory is synced with the others, in case an
 	// earlier Put renamed it there and was never synced.
 	im.mu.Lock()
 	im.dirs[dir] = true
 	im.mu.Unlock()
-	if _, err := os.Lstat(final); err == nil && s.Verify(ref) == nil {
-		return ref, nil
+	if _, err := os.Lstat(final); err == nil && s.Verify(want) == nil {
+		return want, nil
 	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
+	if err := os.Rename(tmp, final); err != nil {
 		return Ref{}, fmt.Errorf("store blob: %w", err)
 	}
-	if fi, err := os.Stat(final); err != nil || fi.Size() != SealedSize(ref.Size) {
+	if fi, err := os.Stat(final); err != nil || fi.Size() != n {
 		os.Remove(final) // damaged: not to be found under its name
-		return Ref{}, fmt.Errorf("blob %s: %d bytes under its name, %d expected: %w", ref.Name, statSize(fi), SealedSize(ref.Size), vault.ErrDamaged)
+		return Ref{}, fmt.Errorf("blob %s: %d bytes under its name, %d expected: %w", want.Name, statSize(fi), n, vault.ErrDamaged)
 	}
-	return ref, nil
+	return want, nil
 }
 
 // Sync makes every blob Put so far durable: it fsyncs the directories
@@ -140,18 +138,36 @@ func statSize(fi os.FileInfo) int64 {
 	return fi.Size()
 }
 
-// countingWriter counts what is written to a blob's temp file, for the
-// length check.
+// countingWriter counts what is written through it.
 type countingWriter struct {
-	f *os.File
+	w io.Writer
 	n int64
 }
 
 func (w *countingWriter) Write(p []byte) (int, error) {
+	k, err := w.w.Write(p)
+	w.n += int64(k)
+	return k, err
+}
+
+// stagingFile is a blob's temp file while it is written: it counts the
+// bytes for the length check and stops at a cancelled context.
+type stagingFile struct {
+	f   *os.File
+	ctx context.Context
+	n   int64
+}
+
+func (w *stagingFile) Write(p []byte) (int, error) {
+	if err := w.ctx.Err(); err != nil {
+		return 0, err
+	}
 	k, err := w.f.Write(p)
 	w.n += int64(k)
 	return k, err
 }
+
+func (w *stagingFile) ReadAt(p []byte, off int64) (int, error) { return w.f.ReadAt(p, off) }
 
 // dirSyncUnsupported reports whether a directory fsync failed only
 // because the platform or file system does not sync directories (Windows

@@ -1,18 +1,13 @@
 package exchange
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"regexp"
-
-	"filippo.io/age"
 
 	"github.com/kansa-audit/kansa/internal/change"
 )
@@ -266,86 +261,4 @@ func (f *Folder) ReadObject(t *Team, o Object) ([]byte, error) {
 		return nil, fmt.Errorf("object %s: %w: content differs from its recorded SHA-256", o.Path, ErrRejected)
 	}
 	return plain, nil
-}
-
-// CopyObject decrypts an object straight into put (a store's writer,
-// which returns the SHA-256 and size of what it read) without holding it
-// whole in memory or hashing it twice. The object counts only if what put
-// received is exactly the content the bundle recorded; the decryption
-// authenticates every chunk, so a partial, damaged or renamed file cannot
-// pass. Errors classify like ReadObject's: ErrIncomplete when the file is
-// missing or does not match its name, ErrNoKey, ErrRejected; an error of
-// put itself is returned as it is. On any error, what put stored is not
-// the object and may be discarded.
-func (f *Folder) CopyObject(t *Team, o Object, put func(io.Reader) (sha string, size int64, err error)) error {
-	m := objectPath.FindStringSubmatch(o.Path)
-	if m == nil {
-		return fmt.Errorf("object %q: %w: not an object path", o.Path, ErrRejected)
-	}
-	var src io.Reader
-	if op, ok := f.fs.(Opener); ok {
-		rc, err := op.Open(o.Path)
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("object %s: %w", o.Path, ErrIncomplete)
-		}
-		if err != nil {
-			return err
-		}
-		defer rc.Close()
-		src = bufio.NewReaderSize(rc, 1<<20)
-	} else {
-		ct, err := f.fs.ReadFile(o.Path)
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("object %s: %w", o.Path, ErrIncomplete)
-		}
-		if err != nil {
-			return err
-		}
-		src = bytes.NewReader(ct)
-	}
-	// Whatever goes wrong with the bytes, a file that does not match its
-	// name has not arrived completely; one that does is damaged or forged.
-	classify := func(cause error) error {
-		if ct, err := f.fs.ReadFile(o.Path); err != nil || sum(ct) != m[2] {
-			return fmt.Errorf("object %s: %w: its bytes do not match its name", o.Path, ErrIncomplete)
-		}
-		return fmt.Errorf("object %s: %w", o.Path, cause)
-	}
-	r, err := age.Decrypt(src, t.identities()...)
-	var nomatch *age.NoIdentityMatchError
-	if errors.As(err, &nomatch) {
-		if e := classify(ErrNoKey); errors.Is(e, ErrIncomplete) {
-			return e
-		}
-		return fmt.Errorf("object %s: %w", o.Path, ErrNoKey)
-	}
-	if err != nil {
-		return classify(fmt.Errorf("%w: does not decrypt (%v)", ErrRejected, err))
-	}
-	er := &errReader{r: r}
-	sha, size, err := put(er)
-	if er.err != nil {
-		return classify(fmt.Errorf("%w: does not decrypt (%v)", ErrRejected, er.err))
-	}
-	if err != nil {
-		return err
-	}
-	if sha != o.SHA256 || size != o.Size {
-		return classify(fmt.Errorf("%w: content differs from its recorded SHA-256", ErrRejected))
-	}
-	return nil
-}
-
-// errReader remembers the first error other than io.EOF its reader gave.
-type errReader struct {
-	r   io.Reader
-	err error
-}
-
-func (e *errReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err != nil && err != io.EOF && e.err == nil {
-		e.err = err
-	}
-	return n, err
 }

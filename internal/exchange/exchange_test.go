@@ -292,6 +292,9 @@ func TestRemovedMemberLockedOut(t *testing.T) {
 	if _, err := f.ReadObject(ta2, o); !errors.Is(err, ErrNoKey) {
 		t.Fatalf("removed member reads a new object: %v; want ErrNoKey", err)
 	}
+	if err := f.CopySealed(ta2, o, &memFile{}); !errors.Is(err, ErrNoKey) {
+		t.Fatalf("removed member copies a new object: %v; want ErrNoKey", err)
+	}
 	if _, err := f.ReadBundle(tc2, aud.m.ID, b1.ID); err != nil {
 		t.Fatalf("bundle made before removal: %v; want accepted", err)
 	}

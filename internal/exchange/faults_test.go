@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"filippo.io/age"
 )
 
 // finalNames lists the files of dir whose names a reader takes (not
@@ -237,10 +239,34 @@ func TestSyncFault_SignedOutsideRoster(t *testing.T) {
 	}
 }
 
-// TestCopyObject: an object streams into put only when it is the content
-// its bundle recorded; missing, truncated, flipped and renamed files are
-// pending or rejected exactly as ReadObject says, on both folders.
-func TestCopyObject(t *testing.T) {
+// memFile is a SealedFile in memory: what a store's temp file would hold.
+type memFile struct{ b []byte }
+
+func (m *memFile) Write(p []byte) (int, error) { m.b = append(m.b, p...); return len(p), nil }
+func (m *memFile) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(m.b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, m.b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+type failingFile struct {
+	memFile
+	err error
+}
+
+func (f *failingFile) Write([]byte) (int, error) { return 0, f.err }
+
+// TestCopySealed: an object is copied, still encrypted, only when it is
+// the file its bundle names and opens with the member's key at the size
+// the bundle records; missing, truncated, flipped and renamed files are
+// pending exactly as ReadObject says, on both folders. The copy opens
+// with a Keyring of the member's saved keys and gives back the content.
+func TestCopySealed(t *testing.T) {
 	for name, mk := range harnesses(t) {
 		t.Run(name, func(t *testing.T) {
 			h := mk(t)
@@ -251,45 +277,74 @@ func TestCopyObject(t *testing.T) {
 				t.Fatal(err)
 			}
 			other, _ := f.PutObject(ta, []byte("別の証跡"))
-			put := func(got *[]byte) func(r io.Reader) (string, int64, error) {
-				return func(r io.Reader) (string, int64, error) {
-					b, err := io.ReadAll(r)
-					*got = b
-					return sum(b), int64(len(b)), err
-				}
-			}
-			var got []byte
-			if err := f.CopyObject(tc, o, put(&got)); err != nil || !bytes.Equal(got, content) {
-				t.Fatalf("CopyObject = %v (%d bytes); want the content", err, len(got))
-			}
 			raw, _ := h.fs.ReadFile(o.Path)
-			for what, data := range map[string][]byte{"truncated": raw[:len(raw)-100], "cut in the header": raw[:50],
-				"flipped": func() []byte { b := bytes.Clone(raw); b[len(b)/2] ^= 1; return b }()} {
+			var got memFile
+			if err := f.CopySealed(tc, o, &got); err != nil || !bytes.Equal(got.b, raw) {
+				t.Fatalf("CopySealed = %v (%d bytes); want the file as it is (%d bytes)", err, len(got.b), len(raw))
+			}
+			var keys []string
+			for _, k := range tc.EpochKeys() {
+				keys = append(keys, k)
+			}
+			kr, err := NewKeyring(keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := kr.Open(bytes.NewReader(got.b))
+			if err != nil {
+				t.Fatalf("Keyring.Open: %v", err)
+			}
+			if plain, err := io.ReadAll(r); err != nil || !bytes.Equal(plain, content) {
+				t.Fatalf("the copy opens to %d bytes, %v; want the content", len(plain), err)
+			}
+			flipped := bytes.Clone(raw)
+			flipped[len(flipped)/2] ^= 1
+			r, err = kr.Open(bytes.NewReader(flipped))
+			if err == nil {
+				_, err = io.Copy(io.Discard, r)
+			}
+			if !errors.Is(err, ErrRejected) {
+				t.Errorf("a flipped copy reads: %v; want ErrRejected", err)
+			}
+			stranger, _ := NewKeyring([]string{newIdentity(t)})
+			if _, err := stranger.Open(bytes.NewReader(got.b)); !errors.Is(err, ErrNoKey) {
+				t.Errorf("a copy opened with another engagement's key: %v; want ErrNoKey", err)
+			}
+			for what, data := range map[string][]byte{"truncated": raw[:len(raw)-100], "cut in the header": raw[:50], "flipped": flipped} {
 				h.plant(o.Path, data)
-				if err := f.CopyObject(tc, o, put(&got)); !errors.Is(err, ErrIncomplete) {
+				got = memFile{}
+				if err := f.CopySealed(tc, o, &got); !errors.Is(err, ErrIncomplete) {
 					t.Errorf("%s object: %v; want ErrIncomplete", what, err)
 				}
 			}
 			oraw, _ := h.fs.ReadFile(other.Path)
 			h.plant(o.Path, oraw) // another object under this one's name
-			if err := f.CopyObject(tc, o, put(&got)); !errors.Is(err, ErrIncomplete) {
+			if err := f.CopySealed(tc, o, &memFile{}); !errors.Is(err, ErrIncomplete) {
 				t.Errorf("another object under this name: %v; want ErrIncomplete", err)
 			}
 			h.plant(o.Path, raw)
 			wrong := o
-			wrong.SHA256 = strings.Repeat("0", 64)
-			if err := f.CopyObject(tc, wrong, put(&got)); !errors.Is(err, ErrRejected) {
-				t.Errorf("content not what the bundle recorded: %v; want ErrRejected", err)
+			wrong.Size++
+			if err := f.CopySealed(tc, wrong, &memFile{}); !errors.Is(err, ErrRejected) {
+				t.Errorf("size not what the bundle recorded: %v; want ErrRejected", err)
 			}
 			missing := o
 			missing.Path = o.Path[:len(o.Path)-62] + strings.Repeat("1", 62)
-			if err := f.CopyObject(tc, missing, put(&got)); !errors.Is(err, ErrIncomplete) {
+			if err := f.CopySealed(tc, missing, &memFile{}); !errors.Is(err, ErrIncomplete) {
 				t.Errorf("missing object: %v; want ErrIncomplete", err)
 			}
 			boom := errors.New("disk full")
-			if err := f.CopyObject(tc, o, func(io.Reader) (string, int64, error) { return "", 0, boom }); !errors.Is(err, boom) {
-				t.Errorf("put failing: %v; want its own error", err)
+			if err := f.CopySealed(tc, o, &failingFile{err: boom}); !errors.Is(err, boom) {
+				t.Errorf("the store's file failing: %v; want its own error", err)
 			}
 		})
 	}
+}
+
+func newIdentity(t *testing.T) string {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id.String()
 }

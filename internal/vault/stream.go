@@ -16,9 +16,10 @@ const (
 
 	// StreamHeaderSize is the size of the stream header: magic and nonce
 	// prefix.
-	StreamHeaderSize = len(streamMagic) + streamPrefixSize
+	StreamHeaderSize = len(StreamMagic) + streamPrefixSize
 
-	streamMagic      = "KNS1"
+	// StreamMagic opens every stream.
+	StreamMagic      = "KNS1"
 	streamPrefixSize = 16
 	encChunkSize     = ChunkSize + chacha20poly1305.Overhead
 )
@@ -79,11 +80,11 @@ func NewStreamWriter(w io.Writer, key, aad []byte, r io.Reader) (io.WriteCloser,
 		return nil, err
 	}
 	hdr := make([]byte, StreamHeaderSize)
-	copy(hdr, streamMagic)
-	if _, err := io.ReadFull(randOrDefault(r), hdr[len(streamMagic):]); err != nil {
+	copy(hdr, StreamMagic)
+	if _, err := io.ReadFull(randOrDefault(r), hdr[len(StreamMagic):]); err != nil {
 		return nil, fmt.Errorf("vault: read random nonce prefix: %w", err)
 	}
-	copy(st.nonce[:], hdr[len(streamMagic):])
+	copy(st.nonce[:], hdr[len(StreamMagic):])
 	if _, err := w.Write(hdr); err != nil {
 		return nil, fmt.Errorf("vault: write stream header: %w", err)
 	}
@@ -267,10 +268,10 @@ func (sr *streamReader) readHeader() error {
 		}
 		return fmt.Errorf("vault: read stream header: %w", err)
 	}
-	if string(hdr[:len(streamMagic)]) != streamMagic {
+	if string(hdr[:len(StreamMagic)]) != StreamMagic {
 		return damaged("not a kansa stream (bad magic)")
 	}
-	copy(sr.st.nonce[:], hdr[len(streamMagic):])
+	copy(sr.st.nonce[:], hdr[len(StreamMagic):])
 	sr.buf = make([]byte, encChunkSize+1)
 	sr.pt = make([]byte, 0, ChunkSize)
 	sr.started = true

@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -99,6 +98,9 @@ func (w *Workspace) sync(ctx context.Context, fsys exchange.FS, progressFn func(
 		Pending: []SyncItem{}, Rejected: []SyncItem{}, Conflicts: []SyncConflict{}, Warnings: []string{},
 		skews: map[string]bool{}, members: map[string]string{}, have: map[string]bool{}}
 	if err := w.onlyEngagement(f.Engagement); err != nil {
+		return nil, err
+	}
+	if err := w.saveTeamKeys(t); err != nil {
 		return nil, err
 	}
 	var all []exchange.Member
@@ -368,23 +370,15 @@ func (w *Workspace) applyBundle(ctx context.Context, f *exchange.Folder, t *exch
 			if err := ctx.Err(); err != nil {
 				return false, err
 			}
-			ref := blob.Ref{SHA256: o.SHA256, Size: o.Size}
-			if rep.have[o.SHA256] || w.blobs.Verify(w.local(ref)) == nil {
+			if rep.have[o.SHA256] || w.blobs.Verify(w.local(blob.Ref{SHA256: o.SHA256, Size: o.Size})) == nil {
 				continue
 			}
-			data, err := f.ReadObject(t, o)
-			if errors.Is(err, exchange.ErrIncomplete) || errors.Is(err, exchange.ErrNoKey) || errors.Is(err, exchange.ErrRejected) {
-				return false, nil
-			}
-			if err != nil {
+			imp := w.blobs.Importer()
+			if ok, err := w.importObject(ctx, imp, f, t, o, nil); err != nil || !ok {
 				return false, err
 			}
-			got, err := w.blobs.Put(ctx, bytes.NewReader(data))
-			if err != nil {
+			if err := imp.Sync(); err != nil {
 				return false, err
-			}
-			if got.SHA256 != o.SHA256 {
-				return false, fmt.Errorf("import object %s: %w", o.Path, blob.ErrMismatch)
 			}
 			if err := w.st.Update(func(tx *bolt.Tx) error { return tx.PutRecord(recObject, o.SHA256, o) }); err != nil {
 				return false, err

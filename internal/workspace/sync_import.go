@@ -3,7 +3,6 @@ package workspace
 import (
 	"context"
 	"errors"
-	"io"
 	"runtime"
 	"sync"
 
@@ -98,15 +97,13 @@ func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *
 	return firstErr
 }
 
-// importObject copies one object into the blob store through imp, in one
-// pass that decrypts, hashes and seals it (see blob.Importer for why it
-// is not read back). ok is false when it is not there to import yet
-// (missing, partial, for a key this member does not hold, or failing
-// verification).
+// importObject keeps one object in the blob store through imp, as the
+// folder carries it (see blob.Importer and exchange.Folder.CopySealed).
+// ok is false when it is not there to import yet (missing, partial, for a
+// key this member does not hold, or failing verification).
 func (w *Workspace) importObject(ctx context.Context, imp *blob.Importer, f *exchange.Folder, t *exchange.Team, o exchange.Object, progress *syncTracker) (ok bool, err error) {
-	err = f.CopyObject(t, o, func(r io.Reader) (string, int64, error) {
-		ref, err := imp.Put(ctx, progress.reader(r))
-		return ref.SHA256, ref.Size, err
+	_, err = imp.PutSealed(ctx, blob.Ref{SHA256: o.SHA256, Size: o.Size}, func(dst blob.Staged) error {
+		return f.CopySealed(t, o, progress.staged(dst, o.Size))
 	})
 	switch {
 	case errors.Is(err, exchange.ErrIncomplete), errors.Is(err, exchange.ErrNoKey), errors.Is(err, exchange.ErrRejected):

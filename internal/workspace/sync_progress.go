@@ -2,8 +2,9 @@ package workspace
 
 import (
 	"context"
-	"io"
 	"sync"
+
+	"github.com/kansa-audit/kansa/internal/blob"
 )
 
 // SyncProgress is how far a sync is: the other members' bundles read, of
@@ -70,21 +71,25 @@ func (t *syncTracker) copied(n int64) {
 	}
 }
 
-// reader counts the bytes read from r as imported.
-func (t *syncTracker) reader(r io.Reader) io.Reader {
+// staged counts what is written to dst as imported, up to limit bytes
+// (the object's plaintext size: its copy is a little longer).
+func (t *syncTracker) staged(dst blob.Staged, limit int64) blob.Staged {
 	if t == nil || t.fn == nil {
-		return r
+		return dst
 	}
-	return &countingReader{r: r, t: t}
+	return &countingStaged{Staged: dst, t: t, left: limit}
 }
 
-type countingReader struct {
-	r io.Reader
-	t *syncTracker
+type countingStaged struct {
+	blob.Staged
+	t    *syncTracker
+	left int64
 }
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.t.copied(int64(n))
+func (c *countingStaged) Write(p []byte) (int, error) {
+	n, err := c.Staged.Write(p)
+	k := min(int64(n), c.left)
+	c.left -= k
+	c.t.copied(k)
 	return n, err
 }

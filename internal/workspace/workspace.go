@@ -66,6 +66,7 @@ type Workspace struct {
 	now   func() time.Time
 	rand  io.Reader
 	teams exchange.TeamCache // the sync folder's team as last read (team.go)
+	keys  keyring            // engagement keys for evidence kept as synced (keyring.go)
 }
 
 // Me is the person working through this workspace.
@@ -146,7 +147,10 @@ func Open(dir string, passphrase []byte, o Options) (*Workspace, error) {
 }
 
 func wrap(dir string, st *bolt.Store, o Options) *Workspace {
-	return &Workspace{dir: dir, st: st, blobs: blob.New(dir, st.DataKey(), o.Rand), now: o.Now, rand: o.Rand}
+	w := &Workspace{dir: dir, st: st, blobs: blob.New(dir, st.DataKey(), o.Rand), now: o.Now, rand: o.Rand}
+	w.blobs.SetForeign(w.openForeign)
+	w.loadKeyring()
+	return w
 }
 
 // Close locks the store again.
