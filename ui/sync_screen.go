@@ -47,6 +47,8 @@ type syncWorkspace interface {
 	Fingerprint() (string, error)
 	// Unsynced counts this device's ops no sync has published yet.
 	Unsynced() (int, error)
+	// Syncs reports whether the store has read or created a sync folder.
+	Syncs() (bool, error)
 }
 
 // joinRequestExt is the extension of join request files (JSON, as the

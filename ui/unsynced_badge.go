@@ -62,20 +62,10 @@ func (b *unsyncedBadge) show(n int) {
 }
 
 // unsyncedIfSyncing counts the unsynced changes of a store that syncs
-// (one of its engagements has a sync folder); 0 for one that does not.
+// (workspace.Syncs); 0 for one that does not.
 func unsyncedIfSyncing(ws Workspace) (int, error) {
-	engs, err := ws.Engagements()
-	if err != nil {
+	if syncs, err := ws.Syncs(); err != nil || !syncs {
 		return 0, err
 	}
-	for _, e := range engs {
-		dir, err := ws.FolderOf(e.ID)
-		if err != nil {
-			return 0, err
-		}
-		if dir != "" {
-			return ws.Unsynced()
-		}
-	}
-	return 0, nil
+	return ws.Unsynced()
 }

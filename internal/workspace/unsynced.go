@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"encoding/json"
+	"errors"
 
 	"github.com/kansa-audit/kansa/internal/bolt"
 )
@@ -37,4 +38,23 @@ func (w *Workspace) Unsynced() (int, error) {
 		return nil
 	})
 	return int(n), err
+}
+
+// Syncs reports whether this store works with a team: it has read or
+// created a sync folder. A store that never has counts every op it made
+// as unsynced, which says nothing to an auditor working alone.
+func (w *Workspace) Syncs() (bool, error) {
+	found := errors.New("found")
+	err := w.st.View(func(tx *bolt.Tx) error {
+		for _, kind := range []string{recChief, recFolder} {
+			if err := tx.Records(kind, func(string, json.RawMessage) error { return found }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == found {
+		return true, nil
+	}
+	return false, err
 }
