@@ -205,6 +205,9 @@ type golden struct {
 	folder map[string][]byte
 	audit  string
 	items  []string // item numbers
+	// A hearing (notes of 12 lines, 6 statements) and a review note (12
+	// lines), whose long texts replicas edit like the items'.
+	hearing, note string
 }
 
 const goldenSize = 6
@@ -261,6 +264,22 @@ func makeGolden(t *testing.T) *golden {
 			t.Fatal(err)
 		}
 		g.items = append(g.items, no)
+	}
+	var notes, lines []string
+	var stmts []NewStatement
+	for l := range 12 {
+		notes = append(notes, fmt.Sprintf("聴取メモ-%d", l+1))
+		lines = append(lines, fmt.Sprintf("レビュー指摘-%d", l+1))
+	}
+	for l := range 6 {
+		stmts = append(stmts, NewStatement{Text: fmt.Sprintf("発言-%d", l+1), ItemNos: []string{g.items[l%len(g.items)]}})
+	}
+	if g.hearing, err = chief.AddHearing(g.audit, NewHearing{At: time.Date(2026, 5, 20, 10, 0, 0, 0, time.UTC), Place: "会議室",
+		Interviewees: []audit.Interviewee{{Name: "情報政策課長"}}, Statements: stmts, Notes: strings.Join(notes, "\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if g.note, err = chief.AddNote(g.audit, "1", strings.Join(lines, "\n")); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := chief.createFolder(eng, "mem", fsys); err != nil {
 		t.Fatal(err)
@@ -384,7 +403,7 @@ func TestConvergence(t *testing.T) {
 	start := time.Now()
 	var totals struct {
 		flakyStats
-		ops, pending, debris, conflicts, merged, lineEdits, onMerge, restored int
+		ops, pending, debris, conflicts, merged, lineEdits, onMerge, restored, otherTexts, otherMerged int
 	}
 	var mu sync.Mutex
 	t.Run("seed", func(t *testing.T) {
@@ -406,25 +425,27 @@ func TestConvergence(t *testing.T) {
 				totals.lineEdits += r.lineEdits
 				totals.onMerge += r.onMerge
 				totals.restored += r.restored
+				totals.otherTexts += r.otherTexts
+				totals.otherMerged += r.otherMerged
 			})
 		}
 	})
 	if t.Failed() {
 		return
 	}
-	t.Logf("%d seeds in %s: %d edits (%d of one line of a long text, %d of a merged text); folder dropped %d, truncated %d, duplicated %d files and grew debris %d times; "+
+	t.Logf("%d seeds in %s: %d edits (%d of one line of a long text, %d of a merged text, %d of a hearing's or review note's text, %d of which ended merged); folder dropped %d, truncated %d, duplicated %d files and grew debris %d times; "+
 		"syncs met %d pending bundles and ignored %d debris files; %d fields ended in conflict, %d long texts merged, %d items restored by an edit",
-		len(seeds), time.Since(start).Round(time.Millisecond), totals.ops, totals.lineEdits, totals.onMerge, totals.Dropped, totals.Truncated, totals.Duplicated,
+		len(seeds), time.Since(start).Round(time.Millisecond), totals.ops, totals.lineEdits, totals.onMerge, totals.otherTexts, totals.otherMerged, totals.Dropped, totals.Truncated, totals.Duplicated,
 		totals.Debris, totals.pending, totals.debris, totals.conflicts, totals.merged, totals.restored)
 	if len(seeds) >= 50 && (totals.Dropped == 0 || totals.Truncated == 0 || totals.Duplicated == 0 || totals.pending == 0 ||
-		totals.conflicts == 0 || totals.merged == 0 || totals.onMerge == 0 || totals.restored == 0) {
+		totals.conflicts == 0 || totals.merged == 0 || totals.onMerge == 0 || totals.restored == 0 || totals.otherMerged == 0) {
 		t.Fatalf("the seeds did not exercise every fault and merge case: %+v", totals)
 	}
 }
 
 type seedResult struct {
-	folder                                                                flakyStats
-	ops, pending, debris, conflicts, merged, lineEdits, onMerge, restored int
+	folder                                                                                         flakyStats
+	ops, pending, debris, conflicts, merged, lineEdits, onMerge, restored, otherTexts, otherMerged int
 }
 
 // write is one edit the test made, as the op that carries it. For a long
@@ -534,6 +555,9 @@ func runSeed(t *testing.T, g *golden, seed uint64) (res seedResult) {
 		case kind < 7:
 			field, value = "rating", ratings[rng.IntN(len(ratings))]
 			do = func() error { return w.SetResult(aud, no, ResultPatch{Rating: &value}) }
+		case kind >= 14: // a hearing's or a review note's long text
+			tt := otherTexts(g)[rng.IntN(4)]
+			id, field = tt.entity, tt.field
 		default:
 			if rng.IntN(2) == 0 {
 				// Half the long-text edits go to the first three
@@ -543,18 +567,48 @@ func runSeed(t *testing.T, g *golden, seed uint64) (res seedResult) {
 				no, id = g.items[k], itemIDs[k]
 			}
 			field = []string{"observation", "proposal"}[rng.IntN(2)]
+		}
+		if field != "rating" && field != change.FieldDeleted {
+			// A long text. One edit in three goes to a text this
+			// replica shows merged, when there is one: an edit on top
+			// of a merge must supersede every value merged.
+			if rng.IntN(3) == 0 {
+				for _, tt := range append(hotTexts(itemIDs), otherTexts(g)...) {
+					if _, m := shownText(w, tt.entity, tt.field); m {
+						id, field = tt.entity, tt.field
+						if k := slices.Index(itemIDs, id); k >= 0 {
+							no = g.items[k]
+						}
+						break
+					}
+				}
+			}
 			cur, onMerge := shownText(w, id, field)
 			var lineEdit bool
-			value, added, removed, lineEdit = nextLongText(rng, cur, fmt.Sprintf("%s%d-%d", field[:3], i, edits))
+			value, added, removed, lineEdit = nextFieldText(rng, field, cur, fmt.Sprintf("%s%d-%d", field[:3], i, edits))
 			if lineEdit {
 				res.lineEdits++
 			}
 			if onMerge {
 				res.onMerge++
 			}
-			if field == "observation" {
+			switch {
+			case id == g.hearing || id == g.note:
+				res.otherTexts++
+				var v any = value
+				if field == "statements" {
+					var st []audit.Statement
+					if err := json.Unmarshal([]byte(value), &st); err != nil {
+						t.Fatal(err)
+					}
+					v = st
+				}
+				do = func() error { return w.SetField(aud, id, field, v) }
+			case rng.IntN(2) == 0:
+				do = func() error { return w.SetField(aud, id, field, value) } // the GUI's autosave
+			case field == "observation":
 				do = func() error { return w.SetResult(aud, no, ResultPatch{Observation: &value}) }
-			} else {
+			default:
 				do = func() error { return w.SetResult(aud, no, ResultPatch{Proposal: &value}) }
 			}
 		}
@@ -676,6 +730,24 @@ func runSeed(t *testing.T, g *golden, seed uint64) (res seedResult) {
 			}
 		}
 	}
+	if err := reps[0].st.View(func(tx *bolt.Tx) error {
+		for _, id := range []string{g.hearing, g.note} {
+			e, err := tx.Entity(id)
+			if err != nil {
+				return err
+			}
+			for _, f := range fieldConflicts(tx, e) {
+				for i := range reps {
+					if !reported[i][fieldKey{id, f}] {
+						return fmt.Errorf("replica %d ends with %s field %s in conflict, which no sync report listed", i, e.Type(), f)
+					}
+				}
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatalf("seed %d: %v", seed, err)
+	}
 	// 2. Every field holds exactly the writes nothing superseded.
 	keys := make([]fieldKey, 0, len(hist))
 	for k := range hist {
@@ -720,13 +792,19 @@ func runSeed(t *testing.T, g *golden, seed uint64) (res seedResult) {
 					return fmt.Errorf("item %s field %s: %s is a value no replica wrote", k.entity, k.field, v.Op)
 				}
 			}
-			it, alive := shown[k.entity]
-			if k.field == change.FieldDeleted || !alive {
-				continue
-			}
 			vals := map[string]bool{}
 			for _, w := range survivors {
 				vals[w.value] = true
+			}
+			if k.entity == g.hearing || k.entity == g.note {
+				if err := checkOtherText(tx, e, k.field, survivors, vals, &res); err != nil {
+					return fmt.Errorf("%s %s: %w", e.Type(), k.entity, err)
+				}
+				continue
+			}
+			it, alive := shown[k.entity]
+			if k.field == change.FieldDeleted || !alive {
+				continue
 			}
 			cur := map[string]string{"rating": it.Result.Rating, "observation": it.Result.Observation, "proposal": it.Result.Proposal}[k.field]
 			if m := it.Merged[k.field]; len(m) > 0 {
@@ -999,4 +1077,137 @@ func nextLongText(rng *rand.Rand, cur, tag string) (text string, added, removed 
 		added = []string{line}
 	}
 	return strings.Join(lines, "\n"), added, removed, true
+}
+
+// textTarget is a long-text field.
+type textTarget struct{ entity, field string }
+
+// otherTexts are the long texts outside the items.
+func otherTexts(g *golden) []textTarget {
+	return []textTarget{{g.hearing, "notes"}, {g.hearing, "statements"}, {g.note, "text"}, {g.note, "response"}}
+}
+
+// hotTexts are the long texts of the three items half the item text
+// edits go to.
+func hotTexts(itemIDs []string) []textTarget {
+	var out []textTarget
+	for _, id := range itemIDs[:3] {
+		out = append(out, textTarget{id, "observation"}, textTarget{id, "proposal"})
+	}
+	return out
+}
+
+// nextFieldText is nextLongText for any long-text field. Hearing
+// statements are a JSON array merged statement by statement: there a
+// "line" is one statement (its JSON), and a new line is a statement
+// whose text is the new line.
+func nextFieldText(rng *rand.Rand, field, cur, tag string) (text string, added, removed []string, lineEdit bool) {
+	if field != "statements" {
+		return nextLongText(rng, cur, tag)
+	}
+	lines := statementLines(cur)
+	text, added, removed, lineEdit = nextLongText(rng, strings.Join(lines, "\n"), tag)
+	if text == "" {
+		return "[]", added, removed, lineEdit
+	}
+	var out []json.RawMessage
+	for _, l := range strings.Split(text, "\n") {
+		out = append(out, json.RawMessage(asStatement(l)))
+	}
+	for i, l := range added {
+		added[i] = asStatement(l)
+	}
+	b, _ := json.Marshal(out)
+	return string(b), added, removed, lineEdit
+}
+
+// statementLines is a statements value as lines: each statement's JSON.
+func statementLines(raw string) []string {
+	var st []audit.Statement
+	if json.Unmarshal([]byte(raw), &st) != nil {
+		return nil
+	}
+	out := make([]string, len(st))
+	for i, s := range st {
+		b, _ := json.Marshal(s)
+		out[i] = string(b)
+	}
+	return out
+}
+
+// asStatement keeps a statement's JSON as it is and makes any other line
+// the text of a new statement.
+func asStatement(l string) string {
+	var st audit.Statement
+	if json.Unmarshal([]byte(l), &st) == nil && st.Text != "" {
+		b, _ := json.Marshal(st)
+		return string(b)
+	}
+	b, _ := json.Marshal(audit.Statement{Text: l})
+	return string(b)
+}
+
+// checkOtherText is pass criterion 2 for a hearing's or review note's long
+// text, read as the store resolves it: a merged text combines exactly the
+// surviving writes with every line each added and none it deleted; a
+// single surviving write is the value; concurrent writes are all listed.
+func checkOtherText(tx *bolt.Tx, e *change.Entity, field string, survivors []write, vals map[string]bool, res *seedResult) error {
+	r, m := resolveMerges(tx, e)
+	cur := ""
+	if c, ok := r.Get(field).Current(); ok {
+		cur = registerString(c.Value)
+	}
+	if merged := m[field]; len(merged) > 0 {
+		res.merged++
+		res.otherMerged++
+		if len(merged) != len(survivors) {
+			return fmt.Errorf("field %s: the merged text combines %d values; %d writes survive", field, len(merged), len(survivors))
+		}
+		for _, v := range merged {
+			if !contains(survivors, v.Op) {
+				return fmt.Errorf("field %s: merged value %s is not a surviving write", field, v.Op)
+			}
+		}
+		lines := strings.Split(cur, "\n")
+		if field == "statements" {
+			lines = statementLines(cur)
+		}
+		have := map[string]bool{}
+		for _, l := range lines {
+			have[l] = true
+		}
+		for _, w := range survivors {
+			for _, l := range w.added {
+				if !have[l] {
+					return fmt.Errorf("field %s: the merged text %q lacks the line %q that write %s added", field, cur, l, w.op)
+				}
+			}
+			for _, l := range w.removed {
+				if have[l] {
+					return fmt.Errorf("field %s: the merged text %q still holds the line %q that write %s deleted", field, cur, l, w.op)
+				}
+			}
+		}
+		return nil
+	}
+	if len(vals) <= 1 {
+		if len(vals) == 1 && !vals[cur] {
+			return fmt.Errorf("field %s shows %q; the only surviving write is %v", field, cur, survivors)
+		}
+		return nil
+	}
+	res.conflicts++
+	listed := map[string]bool{}
+	for _, v := range e.Get(field).Values {
+		listed[registerString(v.Value)] = true
+	}
+	if !slices.Contains(r.Conflicts(), field) {
+		return fmt.Errorf("field %s: %d concurrent writes survive, yet it is not in conflict", field, len(vals))
+	}
+	for v := range vals {
+		if !listed[v] {
+			return fmt.Errorf("field %s: concurrent write %q is not among the conflict values", field, v)
+		}
+	}
+	return nil
 }
