@@ -141,15 +141,8 @@ func frame(root fyne.CanvasObject) {
 		if o == nil || !o.Visible() {
 			return false
 		}
-		var kids []fyne.CanvasObject
-		switch v := o.(type) {
-		case *fyne.Container:
-			kids = v.Objects
-		case fyne.Widget:
-			kids = test.WidgetRenderer(v).Objects()
-		}
 		relayout := false
-		for _, k := range kids {
+		for _, k := range children(o) {
 			relayout = walk(k) || relayout
 		}
 		if relayout {

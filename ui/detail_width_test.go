@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 )
 
 // TestDetailFitsTheWindow: at the window's first size, and at 1024×640
@@ -15,17 +14,7 @@ import (
 // pane: a vertical scroll cannot scroll sideways, so anything wider is cut
 // off at the right (buttons under the scroll bar).
 func TestDetailFitsTheWindow(t *testing.T) {
-	store := newDemoStore(t)
-	t.Setenv(LanguageEnv, "")
-	a := test.NewTempApp(t)
-	q := newQueueRunner()
-	u := New(a, Config{Store: store, Theme: NewTheme(), Run: q.run, Do: q.post,
-		Now:   func() time.Time { return time.Date(2026, 10, 14, 1, 30, 0, 0, time.UTC) },
-		Every: func(time.Duration, func()) func() { return func() {} }})
-	t.Cleanup(func() {
-		q.settle(t)
-		u.closeWorkspace()
-	})
+	u, q := newTestApp(t, newDemoStore(t), themedAt(time.Date(2026, 10, 14, 1, 30, 0, 0, time.UTC)))
 	unlockHome(t, u, q)
 	id := demoDatacenterID(t, u)
 	s := openAuditAt(t, u, q, id, "15")
@@ -49,15 +38,8 @@ func widest(o fyne.CanvasObject, limit float32) []string {
 		if o.MinSize().Width <= limit {
 			return
 		}
-		var kids []fyne.CanvasObject
-		switch c := o.(type) {
-		case *fyne.Container:
-			kids = c.Objects
-		case fyne.Widget:
-			kids = test.WidgetRenderer(c).Objects()
-		}
 		n := len(out)
-		for _, k := range kids {
+		for _, k := range children(o) {
 			walk(k)
 		}
 		if len(out) == n {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"github.com/kansa-audit/kansa/internal/audit"
 )
@@ -23,17 +22,7 @@ func TestFieldScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skipf("set %s to a folder to write the screenshots", ScreenshotEnv)
 	}
-	store := newDemoStore(t)
-	t.Setenv(LanguageEnv, "")
-	a := test.NewTempApp(t)
-	q := newQueueRunner()
-	u := New(a, Config{Store: store, Theme: NewTheme(), Run: q.run, Do: q.post,
-		Now:   func() time.Time { return time.Date(2026, 10, 14, 1, 30, 0, 0, time.UTC) },
-		Every: func(time.Duration, func()) func() { return func() {} }})
-	t.Cleanup(func() {
-		q.settle(t)
-		u.closeWorkspace()
-	})
+	u, q := newTestApp(t, newDemoStore(t), themedAt(time.Date(2026, 10, 14, 1, 30, 0, 0, time.UTC)))
 	u.win.Resize(fyne.NewSize(1280, 800))
 	home := unlockHome(t, u, q)
 	id := demoDatacenterID(t, u)

@@ -91,16 +91,22 @@ func (q *queueRunner) settle(t *testing.T) {
 // demoFunc adapts fixtures.Demo as cmd/kansa does.
 func demoFunc(w Workspace) (string, error) { return fixtures.Demo(w.(*workspace.Workspace)) }
 
-// newTestApp starts the GUI on the Fyne test driver against store.
-func newTestApp(t *testing.T, store Store) (*App, *queueRunner) {
+// newTestApp starts the GUI on the Fyne test driver against store, in
+// Japanese, its clock stopped at 2026-05-01 09:00 UTC; set, when given,
+// adjusts the Config first (a theme, another clock, fake timers).
+func newTestApp(t *testing.T, store Store, set ...func(*Config)) (*App, *queueRunner) {
 	t.Helper()
 	t.Setenv(LanguageEnv, "")
 	a := test.NewTempApp(t)
 	q := newQueueRunner()
-	u := New(a, Config{Store: store, Demo: demoFunc, Run: q.run, Do: q.post,
+	cfg := Config{Store: store, Demo: demoFunc, Run: q.run, Do: q.post,
 		Now: func() time.Time { return time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC) },
 		// The idle check is called by hand (checkIdle); no real ticker.
-		Every: func(time.Duration, func()) func() { return func() {} }})
+		Every: func(time.Duration, func()) func() { return func() {} }}
+	for _, f := range set {
+		f(&cfg)
+	}
+	u := New(a, cfg)
 	t.Cleanup(func() {
 		q.settle(t)
 		u.closeWorkspace()
@@ -173,3 +179,22 @@ func assertShows(t *testing.T, u *App, want string) {
 }
 
 func typeEnter(e *widget.Entry) { e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
+
+// themedAt gives newTestApp the Kansa theme and a clock stopped at at.
+func themedAt(at time.Time) func(*Config) {
+	return func(c *Config) {
+		c.Theme = NewTheme()
+		c.Now = func() time.Time { return at }
+	}
+}
+
+// children are the objects a container holds or a widget's renderer draws.
+func children(o fyne.CanvasObject) []fyne.CanvasObject {
+	switch v := o.(type) {
+	case *fyne.Container:
+		return v.Objects
+	case fyne.Widget:
+		return test.WidgetRenderer(v).Objects()
+	}
+	return nil
+}

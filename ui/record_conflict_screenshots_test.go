@@ -18,16 +18,8 @@ func TestRecordConflictScreenshots(t *testing.T) {
 		t.Skipf("set %s to a folder to write the screenshots", ScreenshotEnv)
 	}
 	rt := newRecordTeam(t)
-	t.Setenv(LanguageEnv, "")
-	a := test.NewTempApp(t)
-	q := newQueueRunner()
-	u := New(a, Config{Store: rt.member, Theme: NewTheme(), Run: q.run, Do: q.post, After: (&fakeTimers{}).after,
-		Now:   func() time.Time { return time.Date(2026, 5, 1, 8, 30, 0, 0, time.UTC) },
-		Every: func(time.Duration, func()) func() { return func() {} }})
-	t.Cleanup(func() {
-		q.settle(t)
-		u.closeWorkspace()
-	})
+	u, q := newTestApp(t, rt.member, themedAt(time.Date(2026, 5, 1, 8, 30, 0, 0, time.UTC)),
+		func(c *Config) { c.After = (&fakeTimers{}).after })
 	unlock := screenOf[*unlockScreen](t, u)
 	test.Type(unlock.pass, testPassphrase)
 	typeEnter(unlock.pass)

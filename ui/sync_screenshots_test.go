@@ -36,16 +36,7 @@ func TestSyncScreenshots(t *testing.T) {
 	}
 	t.Cleanup(func() { os.RemoveAll(usb) })
 	st := newSyncTeamIn(t, filepath.Join(usb, "令和8年度監査共有"))
-	t.Setenv(LanguageEnv, "")
-	a := test.NewTempApp(t)
-	q := newQueueRunner()
-	u := New(a, Config{Store: st.member, Theme: NewTheme(), Run: q.run, Do: q.post,
-		Now:   func() time.Time { return time.Date(2026, 5, 1, 8, 30, 0, 0, time.UTC) }, // 17:30 JST
-		Every: func(time.Duration, func()) func() { return func() {} }})
-	t.Cleanup(func() {
-		q.settle(t)
-		u.closeWorkspace()
-	})
+	u, q := newTestApp(t, st.member, themedAt(time.Date(2026, 5, 1, 8, 30, 0, 0, time.UTC))) // 17:30 JST
 	unlock := screenOf[*unlockScreen](t, u)
 	test.Type(unlock.pass, testPassphrase)
 	typeEnter(unlock.pass)
@@ -97,17 +88,8 @@ func TestReviewScreenshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws.Close()
-	t.Setenv(LanguageEnv, "")
-	a := test.NewTempApp(t)
-	q := newQueueRunner()
 	ft := &fakeTimers{}
-	u := New(a, Config{Store: store, Theme: NewTheme(), Run: q.run, Do: q.post, After: ft.after,
-		Now:   func() time.Time { return time.Date(2026, 5, 1, 8, 30, 0, 0, time.UTC) },
-		Every: func(time.Duration, func()) func() { return func() {} }})
-	t.Cleanup(func() {
-		q.settle(t)
-		u.closeWorkspace()
-	})
+	u, q := newTestApp(t, store, themedAt(time.Date(2026, 5, 1, 8, 30, 0, 0, time.UTC)), func(c *Config) { c.After = ft.after })
 	unlock := screenOf[*unlockScreen](t, u)
 	test.Type(unlock.pass, testPassphrase)
 	typeEnter(unlock.pass)
