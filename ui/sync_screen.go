@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -495,6 +496,10 @@ func syncErrorText(err error) string {
 		return lang.L("sync.team_not_member")
 	case errors.Is(err, workspace.ErrInvalid) && strings.Contains(err.Error(), "syncs one engagement"):
 		return lang.L("sync.one_engagement")
+	case errors.Is(err, syscall.ENOSPC) && errors.Is(err, workspace.ErrPublish):
+		return lang.L("sync.folder_full")
+	case errors.Is(err, syscall.ENOSPC):
+		return lang.L("sync.store_full")
 	}
 	return lang.L("sync.failed")
 }

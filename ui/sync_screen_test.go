@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -11,9 +13,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/kansa-audit/kansa/fixtures"
@@ -423,4 +427,24 @@ func writeTestJPEG(t *testing.T, path string) {
 func tickingClock(start time.Time) func() time.Time {
 	var n atomic.Int64
 	return func() time.Time { return start.Add(time.Duration(n.Add(1)) * time.Second) }
+}
+
+// TestSyncErrorTextFullDisk: a full disk is named, and which one: the
+// folder's (this device's changes were not published) or this device's.
+func TestSyncErrorTextFullDisk(t *testing.T) {
+	if err := UseLanguage(Japanese); err != nil {
+		t.Fatal(err)
+	}
+	full := &os.PathError{Op: "write", Path: "m/a/b/x.bdl", Err: syscall.ENOSPC}
+	folder := fmt.Errorf("sync: %w: %w", workspace.ErrPublish, full)
+	store := fmt.Errorf("sync: apply: %w", full)
+	if got := syncErrorText(folder); !strings.Contains(got, "共有フォルダのディスク") {
+		t.Errorf("folder full: %q", got)
+	}
+	if got := syncErrorText(store); !strings.Contains(got, "この端末のディスク") {
+		t.Errorf("store full: %q", got)
+	}
+	if got := syncErrorText(errors.New("boom")); got != lang.L("sync.failed") {
+		t.Errorf("other error: %q", got)
+	}
 }

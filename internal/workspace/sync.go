@@ -114,7 +114,7 @@ func (w *Workspace) sync(ctx context.Context, fsys exchange.FS, progressFn func(
 	if t.Removed() {
 		rep.Warnings = append(rep.Warnings, "you are no longer on this engagement's team: nothing was published")
 	} else if err := w.publish(ctx, f, t, k, rep); err != nil {
-		return rep, fmt.Errorf("sync: publish: %w", err)
+		return rep, fmt.Errorf("sync: %w: %w", ErrPublish, err)
 	}
 	if err := w.collect(ctx, f, t, all, rep, progress); err != nil {
 		return rep, fmt.Errorf("sync: %w", err)

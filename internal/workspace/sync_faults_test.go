@@ -779,7 +779,7 @@ func TestSyncFault_FullDisk(t *testing.T) {
 			before := stateHash(t, a, aud)
 			disk := &enospcFS{Dir: dir, kind: kind, full: true}
 			_, err := a.sync(context.Background(), disk, nil)
-			if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "no space left on device") {
+			if !errors.Is(err, syscall.ENOSPC) || !errors.Is(err, ErrPublish) || !strings.Contains(err.Error(), "no space left on device") {
 				t.Fatalf("sync on a full disk = %v; want ENOSPC in plain words", err)
 			}
 			if bundles, _ := finalFiles(t, root, a.Me().Member); bundles != 0 {

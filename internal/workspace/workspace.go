@@ -36,6 +36,10 @@ var (
 	ErrNotFound        = bolt.ErrNotFound
 	ErrInvalid         = audit.ErrInvalid
 	ErrLocked          = errors.New("the audit is approved and locked; reopen it to edit")
+	// ErrPublish wraps a failure to write this device's changes to the
+	// sync folder (its disk full, unplugged, read-only), as opposed to a
+	// failure of this store.
+	ErrPublish = errors.New("writing to the sync folder failed")
 )
 
 // Entity types as stored.
