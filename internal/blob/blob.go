@@ -7,8 +7,8 @@
 //   - a file exactly as a sync folder carried it (an age file, encrypted
 //     for the engagement key), kept as it is by Importer.PutSealed and
 //     opened with the store's Foreign opener (the workspace's saved
-//     engagement keys). Pulling evidence thus costs a copy and a hash,
-//     not a decryption and a second encryption.
+//     engagement keys). Pulling evidence thus costs a copy, a decryption
+//     and a hash, not a second encryption.
 //
 // Either way truncation and tampering are detected, and no plaintext
 // ever touches the disk. A blob's file name is a keyed hash of the
@@ -62,6 +62,7 @@ type Store struct {
 	nameKey []byte
 	rand    io.Reader
 	foreign Foreign
+	magic   string // how a blob kept in the Foreign format starts
 }
 
 // Foreign opens a blob kept in the format its sync folder carried it in
@@ -70,8 +71,9 @@ type Store struct {
 type Foreign func(r io.Reader) (io.Reader, error)
 
 // SetForeign sets how the store opens blobs kept as a sync folder carried
-// them. Call it before the store is used.
-func (s *Store) SetForeign(open Foreign) { s.foreign = open }
+// them: files that start with magic (4 bytes or more). Call it before the
+// store is used.
+func (s *Store) SetForeign(magic string, open Foreign) { s.magic, s.foreign = magic, open }
 
 // aad binds every blob stream to this format.
 var aad = []byte("kansa/blob/v1")
@@ -127,8 +129,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader) (Ref, error) {
 // stage writes a new temp file in the blob directory with fill, fsyncs it
 // and checks that the disk holds every byte written (n). The caller
 // renames it into place or removes it; on error it is gone already. The
-// writer fill gets checks the context before every write, and can read
-// back what it wrote.
+// writer fill gets checks the context before every write.
 func (s *Store) stage(ctx context.Context, fill func(w io.Writer) (Ref, error)) (tmp string, ref Ref, n int64, err error) {
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return "", Ref{}, 0, fmt.Errorf("blob dir: %w", err)
@@ -215,7 +216,7 @@ func (s *Store) Open(ref Ref) (io.ReadCloser, error) {
 	switch {
 	case k == len(magic) && string(magic[:]) == vault.StreamMagic:
 		r = vault.NewStreamReader(src, s.key, aad)
-	case k == len(magic) && s.foreign != nil:
+	case k == len(magic) && s.foreign != nil && strings.HasPrefix(s.magic, string(magic[:])):
 		fr, err := s.foreign(bufio.NewReaderSize(src, 256<<10))
 		if err != nil {
 			f.Close()

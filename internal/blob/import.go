@@ -20,13 +20,13 @@ import (
 // use.
 //
 // Such content is checked on its way in: the caller's fill copies the
-// folder file, hashes it against the name the signed bundle gives it and
-// opens its header and last chunk (exchange.Folder.CopySealed). Nothing
-// is decrypted in full and nothing is read back: the copy is checked for
-// length after its fsync and again under its final name, and the object
-// stays in the folder. Its plaintext SHA-256 is the signed bundle's word;
-// Open checks it whenever a reader reaches the end, and Workspace.Check
-// (kansactl check) decrypts and hashes every blob.
+// folder file and, in the same pass, decrypts it and compares the
+// plaintext's SHA-256 and size with what the signed bundle records
+// (exchange.Folder.CopySealed). Nothing is read back: the copy is checked
+// for length after its fsync and again under its final name, and the
+// object stays in the folder. Open checks the SHA-256 again whenever a
+// reader reaches the end, and Workspace.Check (kansactl check) decrypts
+// and hashes every blob.
 //
 // Durability is kept: each blob is fsynced before it is renamed into
 // place, and Sync fsyncs the directories the renames went into. A caller
@@ -43,23 +43,16 @@ type Importer struct {
 // Importer returns an importer into s.
 func (s *Store) Importer() *Importer { return &Importer{s: s, dirs: map[string]bool{}} }
 
-// Staged is the temp file PutSealed's fill writes: it can read back what
-// it wrote.
-type Staged interface {
-	io.Writer
-	io.ReaderAt
-}
-
 // PutSealed stores, under the name of want's content, the file that fill
 // writes in one pass; fill returns an error unless it wrote a genuine copy
 // of that content in the store's Foreign format. The blob is fsynced and
 // renamed into place, and durable once Sync returns. The context is
 // checked before every write; a failed or cancelled PutSealed leaves
 // nothing behind.
-func (im *Importer) PutSealed(ctx context.Context, want Ref, fill func(Staged) error) (Ref, error) {
+func (im *Importer) PutSealed(ctx context.Context, want Ref, fill func(io.Writer) error) (Ref, error) {
 	s := im.s
 	want.Name = s.NameFor(want.SHA256)
-	tmp, _, n, err := s.stage(ctx, func(w io.Writer) (Ref, error) { return want, fill(w.(*stagingFile)) })
+	tmp, _, n, err := s.stage(ctx, func(w io.Writer) (Ref, error) { return want, fill(w) })
 	if err != nil {
 		return Ref{}, err
 	}
@@ -166,8 +159,6 @@ func (w *stagingFile) Write(p []byte) (int, error) {
 	w.n += int64(k)
 	return k, err
 }
-
-func (w *stagingFile) ReadAt(p []byte, off int64) (int, error) { return w.f.ReadAt(p, off) }
 
 // dirSyncUnsupported reports whether a directory fsync failed only
 // because the platform or file system does not sync directories (Windows

@@ -239,20 +239,10 @@ func TestSyncFault_SignedOutsideRoster(t *testing.T) {
 	}
 }
 
-// memFile is a SealedFile in memory: what a store's temp file would hold.
+// memFile is what a store's temp file would hold.
 type memFile struct{ b []byte }
 
 func (m *memFile) Write(p []byte) (int, error) { m.b = append(m.b, p...); return len(p), nil }
-func (m *memFile) ReadAt(p []byte, off int64) (int, error) {
-	if off >= int64(len(m.b)) {
-		return 0, io.EOF
-	}
-	n := copy(p, m.b[off:])
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
-}
 
 type failingFile struct {
 	memFile
@@ -261,11 +251,12 @@ type failingFile struct {
 
 func (f *failingFile) Write([]byte) (int, error) { return 0, f.err }
 
-// TestCopySealed: an object is copied, still encrypted, only when it is
-// the file its bundle names and opens with the member's key at the size
-// the bundle records; missing, truncated, flipped and renamed files are
-// pending exactly as ReadObject says, on both folders. The copy opens
-// with a Keyring of the member's saved keys and gives back the content.
+// TestCopySealed: an object is copied, still encrypted, only when it
+// decrypts with the member's key to exactly the content its bundle records;
+// missing, truncated, flipped and renamed files are pending exactly as
+// ReadObject says, content or size other than recorded is rejected, on
+// both folders. The copy opens with a Keyring of the member's saved keys
+// and gives back the content.
 func TestCopySealed(t *testing.T) {
 	for name, mk := range harnesses(t) {
 		t.Run(name, func(t *testing.T) {
@@ -323,10 +314,13 @@ func TestCopySealed(t *testing.T) {
 				t.Errorf("another object under this name: %v; want ErrIncomplete", err)
 			}
 			h.plant(o.Path, raw)
-			wrong := o
-			wrong.Size++
-			if err := f.CopySealed(tc, wrong, &memFile{}); !errors.Is(err, ErrRejected) {
-				t.Errorf("size not what the bundle recorded: %v; want ErrRejected", err)
+			for what, wrong := range map[string]Object{
+				"content": {Path: o.Path, SHA256: strings.Repeat("0", 64), Size: o.Size},
+				"size":    {Path: o.Path, SHA256: o.SHA256, Size: o.Size + 1},
+			} {
+				if err := f.CopySealed(tc, wrong, &memFile{}); !errors.Is(err, ErrRejected) {
+					t.Errorf("%s not what the bundle recorded: %v; want ErrRejected", what, err)
+				}
 			}
 			missing := o
 			missing.Path = o.Path[:len(o.Path)-62] + strings.Repeat("1", 62)

@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -14,80 +15,99 @@ import (
 	"filippo.io/age"
 )
 
-// SealedFile is where CopySealed writes an object: a store's temp file,
-// written in one pass and then read back at two places (the header and
-// the last chunk) to check that it opens.
-type SealedFile interface {
-	io.Writer
-	io.ReaderAt
-}
-
 // CopySealed copies an object's file, still encrypted for the engagement,
 // into dst: a store can keep it as it is, and decrypt it when it is read
-// (Keyring). It costs one SHA-256 pass over the ciphertext and no
-// decryption, so a first pull runs near the speed of a plain copy.
+// (Keyring). On the way it decrypts the copy and hashes the plaintext, so
+// the copy counts only if it is exactly the content the signed bundle
+// records; what it saves is a second encryption.
 //
-// The copy counts only if it is the object the signed bundle names:
-//   - its bytes hash to its name (the path in the bundle): otherwise it
-//     has not arrived completely, ErrIncomplete;
-//   - its header opens with one of t's engagement keys: otherwise ErrNoKey
-//     (pending until a grant arrives), or ErrRejected if it is no age file;
-//   - its last chunk authenticates and the plaintext size it implies is
-//     the size the bundle records, else ErrRejected.
-//
-// The plaintext SHA-256 is the bundle's word, bound to this ciphertext by
-// the signed name: a reader of the copy checks it when it reaches the end
-// (blob.Store.Open), and Workspace.Check decrypts every copy in full. An
-// error from dst itself is returned as it is. On any error, what dst
-// holds is not the object and is to be discarded.
-func (f *Folder) CopySealed(t *Team, o Object, dst SealedFile) error {
+// Errors classify like ReadObject's: ErrIncomplete when the file is
+// missing or its bytes do not match its name (not arrived completely);
+// ErrNoKey when it is for an engagement key t does not hold; ErrRejected
+// when it is complete yet does not decrypt or is not the content the
+// bundle records (a member's bundle that lies). An error of dst itself
+// (this store's disk) is returned as it is. On any error, what dst holds
+// is not the object and is to be discarded.
+func (f *Folder) CopySealed(t *Team, o Object, dst io.Writer) error {
 	m := objectPath.FindStringSubmatch(o.Path)
 	if m == nil {
 		return fmt.Errorf("object %q: %w: not an object path", o.Path, ErrRejected)
 	}
-	h := sha256.New()
-	n, err := f.copyFile(o.Path, io.MultiWriter(h, dst))
+	src, err := f.openFile(o.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("object %s: %w", o.Path, ErrIncomplete)
 	}
 	if err != nil {
 		return err
 	}
-	if hex.EncodeToString(h.Sum(nil)) != m[2] {
-		return fmt.Errorf("object %s: %w: its bytes do not match its name", o.Path, ErrIncomplete)
+	defer src.Close()
+	// Whatever goes wrong with the bytes, a file that does not match its
+	// name has not arrived completely; one that does is damaged or forged.
+	classify := func(cause error) error {
+		if ct, err := f.fs.ReadFile(o.Path); err != nil || sum(ct) != m[2] {
+			return fmt.Errorf("object %s: %w: its bytes do not match its name", o.Path, ErrIncomplete)
+		}
+		return fmt.Errorf("object %s: %w", o.Path, cause)
 	}
-	_, size, err := age.DecryptReaderAt(dst, n, t.identities()...)
+	// Every byte age reads goes to dst, in megabyte writes.
+	out := &keptWriter{w: bufio.NewWriterSize(dst, 1<<20)}
+	in := io.TeeReader(bufio.NewReaderSize(src, 1<<20), out)
+	r, err := age.Decrypt(in, t.identities()...)
 	var nomatch *age.NoIdentityMatchError
 	switch {
+	case out.err != nil:
+		return out.err
 	case errors.As(err, &nomatch):
-		return fmt.Errorf("object %s: %w", o.Path, ErrNoKey)
+		return classify(ErrNoKey)
 	case err != nil:
-		return fmt.Errorf("object %s: %w: does not decrypt (%v)", o.Path, ErrRejected, err)
-	case size != o.Size:
-		return fmt.Errorf("object %s: %w: holds %d bytes, its bundle records %d", o.Path, ErrRejected, size, o.Size)
+		return classify(fmt.Errorf("%w: does not decrypt (%v)", ErrRejected, err))
 	}
-	return nil
+	h := sha256.New()
+	n, err := io.Copy(h, r)
+	if err == nil {
+		_, err = io.Copy(io.Discard, in) // nothing follows the last chunk, which age checks
+	}
+	switch {
+	case out.err != nil:
+		return out.err
+	case err != nil:
+		return classify(fmt.Errorf("%w: does not decrypt (%v)", ErrRejected, err))
+	case hex.EncodeToString(h.Sum(nil)) != o.SHA256 || n != o.Size:
+		return classify(fmt.Errorf("%w: content differs from its recorded SHA-256 (%d bytes)", ErrRejected, n))
+	}
+	if err := out.w.Flush(); err != nil {
+		return err
+	}
+	return out.err
 }
 
-// copyFile streams the folder file name into w, through the folder's
-// Opener when it has one.
-func (f *Folder) copyFile(name string, w io.Writer) (int64, error) {
-	op, ok := f.fs.(Opener)
-	if !ok {
-		b, err := f.fs.ReadFile(name)
-		if err != nil {
-			return 0, err
-		}
-		k, err := w.Write(b)
-		return int64(k), err
+// keptWriter remembers the first error of the store's writer, so that it
+// is returned as it is and not taken for a fault of the folder's file.
+type keptWriter struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (k *keptWriter) Write(p []byte) (int, error) {
+	if k.err != nil {
+		return 0, k.err
 	}
-	rc, err := op.Open(name)
+	n, err := k.w.Write(p)
+	k.err = err
+	return n, err
+}
+
+// openFile opens the folder file name, through the folder's Opener when it
+// has one.
+func (f *Folder) openFile(name string) (io.ReadCloser, error) {
+	if op, ok := f.fs.(Opener); ok {
+		return op.Open(name)
+	}
+	b, err := f.fs.ReadFile(name)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer rc.Close()
-	// A large buffer: each Write hashes and writes a whole megabyte.
-	return bufio.NewReaderSize(rc, 1<<20).WriteTo(w)
+	return io.NopCloser(bytes.NewReader(b)), nil
 }
 
 // EpochKeys returns the engagement keys t holds, by key epoch, in age's

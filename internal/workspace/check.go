@@ -39,6 +39,9 @@ func (w *Workspace) Check(ctx context.Context, progress func(done, total int)) (
 		return rep, fmt.Errorf("check store: %w", err)
 	}
 	rep.Problems = probs
+	if why := w.keyringProblem(); why != "" {
+		rep.Problems = append(rep.Problems, Problem{Where: "engagement keys", What: "the saved engagement keys cannot be read, so evidence pulled from the sync folder cannot be opened: " + why})
+	}
 	var refs []evidenceRecord
 	err = w.st.View(func(tx *bolt.Tx) error {
 		engs, err := childrenOf(tx, "", TypeEngagement)

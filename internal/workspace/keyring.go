@@ -1,6 +1,8 @@
 package workspace
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,11 +13,13 @@ import (
 	"github.com/kansa-audit/kansa/internal/exchange"
 )
 
-// recTeamKey keeps the engagement keys this member was granted
-// ("<engagement>/<epoch>" -> age identity). Evidence pulled from the sync
+// recTeamKey keeps every engagement key this member was ever granted
+// (SHA-256 of the key -> age identity). Evidence pulled from the sync
 // folder is kept as the folder carried it, encrypted for those keys
 // (blob.Importer), and read with them long after the folder is gone. A
-// key is never dropped: evidence written in an epoch stays readable.
+// key is never replaced or dropped: a chief who makes a new folder for the
+// engagement starts again at epoch 1 with a new key, and the evidence
+// pulled from the old folder must stay readable.
 const recTeamKey = "team-key"
 
 // keyring holds the saved engagement keys in memory, so that opening a
@@ -60,15 +64,20 @@ func (w *Workspace) openForeign(r io.Reader) (io.Reader, error) {
 }
 
 // saveTeamKeys records the engagement keys of t that the store does not
-// hold yet, before anything encrypted for them is kept.
+// hold yet, before anything encrypted for them is kept. It refuses while
+// the saved keys cannot be read: evidence pulled then could not be read
+// either.
 func (w *Workspace) saveTeamKeys(t *exchange.Team) error {
 	w.keys.mu.Lock()
-	known := w.keys.keys
+	known, err := w.keys.keys, w.keys.err
 	w.keys.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("the store's engagement keys: %w", err)
+	}
 	add := map[string]string{}
-	for epoch, id := range t.EpochKeys() {
-		k := fmt.Sprintf("%s/%d", t.Engagement, epoch)
-		if known[k] != id {
+	for _, id := range t.EpochKeys() {
+		sum := sha256.Sum256([]byte(id))
+		if k := hex.EncodeToString(sum[:16]); known[k] == "" {
 			add[k] = id
 		}
 	}
@@ -96,4 +105,15 @@ func values(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// keyringProblem is why the saved engagement keys cannot be read, for
+// Check ("" when they can).
+func (w *Workspace) keyringProblem() string {
+	w.keys.mu.Lock()
+	defer w.keys.mu.Unlock()
+	if w.keys.err == nil {
+		return ""
+	}
+	return w.keys.err.Error()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/kansa-audit/kansa/internal/blob"
@@ -34,6 +35,7 @@ type SyncReport struct {
 	Debris           int               `json:"debris"` // foreign files ignored
 	skews            map[string]bool   // devices already warned about
 	have             map[string]bool   // objects imported by this sync (sync_import.go)
+	bad              map[string]string // object path -> why it was rejected (sync_import.go)
 	members          map[string]string // member id -> name
 }
 
@@ -116,7 +118,17 @@ func (w *Workspace) sync(ctx context.Context, fsys exchange.FS, progressFn func(
 	} else if err := w.publish(ctx, f, t, k, rep); err != nil {
 		return rep, fmt.Errorf("sync: %w: %w", ErrPublish, err)
 	}
-	if err := w.collect(ctx, f, t, all, rep, progress); err != nil {
+	err = w.collect(ctx, f, t, all, rep, progress)
+	for _, p := range sortedKeys(rep.bad) {
+		// A member's bundle named an object that is not what it says:
+		// a fault of their device or a forgery, worth telling.
+		from := strings.SplitN(p, "/", 3)[1]
+		if n, ok := rep.members[from]; ok {
+			from = n
+		}
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("evidence object %s written by %s was refused: %s", p, from, rep.bad[p]))
+	}
+	if err != nil {
 		return rep, fmt.Errorf("sync: %w", err)
 	}
 	return rep, nil
@@ -344,6 +356,12 @@ func (w *Workspace) collect(ctx context.Context, f *exchange.Folder, t *exchange
 			if b.From <= vv[b.Device]+1 {
 				reason = "waiting for its evidence objects"
 			}
+			if why := rep.badObject(b); why != "" {
+				// It names an object that is not what it says: waiting
+				// will not help, so say so.
+				rep.Rejected = append(rep.Rejected, SyncItem{rep.members[b.Member], b.ID, why})
+				continue
+			}
 			rep.Pending = append(rep.Pending, SyncItem{rep.members[b.Member], b.ID, reason})
 		}
 	}
@@ -374,7 +392,10 @@ func (w *Workspace) applyBundle(ctx context.Context, f *exchange.Folder, t *exch
 				continue
 			}
 			imp := w.blobs.Importer()
-			if ok, err := w.importObject(ctx, imp, f, t, o, nil); err != nil || !ok {
+			if err := w.importObject(ctx, imp, f, t, o, nil); !rep.noteObject(o, err) {
+				if isPending(err) {
+					return false, nil
+				}
 				return false, err
 			}
 			if err := imp.Sync(); err != nil {
@@ -490,4 +511,15 @@ func clockBehind(tx *bolt.Tx, b *exchange.Bundle, me string, now time.Time) time
 		return 0
 	}
 	return time.Duration(at.Wall-b.Clock) * time.Millisecond
+}
+
+// badObject is why b cannot apply when it names an object that was
+// rejected ("" when none was).
+func (rep *SyncReport) badObject(b *exchange.Bundle) string {
+	for _, o := range b.Objects {
+		if why, ok := rep.bad[o.Path]; ok && !rep.have[o.SHA256] {
+			return "evidence object " + why
+		}
+	}
+	return ""
 }

@@ -37,14 +37,13 @@ import (
 // per MB.
 //
 // A pull copies each object as the folder carries it (still encrypted:
-// see blob.Importer) and hashes it once against its name, about 1 CPU-ms
-// per MB on the 2-core AMD EPYC where this was measured, then fsyncs it.
-// cp -r without fsync copies into the page cache at memory speed (1.3 to
-// 2 GB/s there) and leaves the disk to catch up later; this disk accepts
-// 180 to 430 MB/s durably (cp+fsync-MB/s). A durable pull cannot beat
-// the disk, so sync/cp stays below 60 % wherever a plain copy runs that
-// much faster than the disk; against the durable copy it runs 2 to 3
-// times as fast.
+// see blob.Importer), decrypting and hashing it on the way, about 0.7
+// CPU-ms per MB on the 2-core AMD EPYC where this was measured, and
+// fsyncs it: it runs at the speed the disk accepts durable writes
+// (cp+fsync-MB/s, 180 to 430 MB/s there). cp -r without fsync leaves its
+// data in the page cache and runs at memory speed (up to 2 GB/s) when the
+// disk has caught up, or at disk speed when it has not; sync/cp swings
+// with it, from 0.13 to 2.6 there.
 
 // bulkOps writes n ops on the auditor's items in transactions of 1,000,
 // syncing after each so that the folder holds n/1000 bundles.

@@ -5,9 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/kansa-audit/kansa/internal/audit"
+	"github.com/kansa-audit/kansa/internal/bolt"
+	"github.com/kansa-audit/kansa/internal/change"
 	"github.com/kansa-audit/kansa/internal/exchange"
 	"github.com/kansa-audit/kansa/internal/vault"
 )
@@ -89,4 +93,87 @@ func dirObjects(t *testing.T, root, member string) map[string]bool {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestSyncKeepsKeysOfEveryFolder: when the chief makes a new sync folder
+// for the engagement (the old one was lost), it starts at key epoch 1
+// with a new key; evidence pulled from the old folder stays readable.
+func TestSyncKeepsKeysOfEveryFolder(t *testing.T) {
+	fsys := exchange.NewDir(t.TempDir())
+	reps, aud := teamOn(t, fsys, 2)
+	chief, a := reps[0], reps[1]
+	ev := addPhoto(t, chief, aud)
+	rep := syncOn(t, chief, fsys)
+	syncOn(t, a, fsys)
+	mustReadEvidence(t, a, ev)
+
+	fsys2 := exchange.NewDir(t.TempDir())
+	if _, err := chief.createFolder(rep.Engagement, "新しい共有フォルダ", fsys2); err != nil {
+		t.Fatal(err)
+	}
+	req, _, err := a.JoinRequest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chief.addTeamMember(fsys2, req, audit.RoleAuditor); err != nil {
+		t.Fatal(err)
+	}
+	syncOn(t, chief, fsys2)
+	syncOn(t, a, fsys2)
+	mustReadEvidence(t, a, ev)
+	if rep, err := a.Check(t.Context(), nil); err != nil || !rep.OK() {
+		t.Fatalf("Check = %+v, %v", rep, err)
+	}
+}
+
+// TestSyncLyingObjectCannotShadow: member M publishes a bundle whose
+// object is M's own ciphertext labelled with the SHA-256 of member H's
+// evidence. A third member pulling both refuses M's object, imports H's,
+// reads H's evidence intact, and the sync warns about M's object.
+func TestSyncLyingObjectCannotShadow(t *testing.T) {
+	fsys := exchange.NewDir(t.TempDir())
+	reps, aud := teamOn(t, fsys, 3)
+	// M's objects are tried first: its device sorts before H's.
+	ws := []*Workspace{reps[1], reps[2]}
+	sort.Slice(ws, func(i, j int) bool { return ws[i].Me().Device < ws[j].Me().Device })
+	M, H, V := ws[0], ws[1], reps[0]
+	ev := addPhoto(t, H, aud)
+	syncOn(t, H, fsys)
+	syncOn(t, M, fsys) // M learns ev's SHA-256 and size
+
+	if err := M.SetResult(aud, "2", ResultPatch{Observation: str("確認した")}); err != nil {
+		t.Fatal(err)
+	}
+	f, tm, k, err := M.openTeam(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []change.Op
+	var vv change.VersionVector
+	M.st.View(func(tx *bolt.Tx) error {
+		vv, _ = tx.VersionVector()
+		return tx.LogFrom(M.Me().Device, vv[M.Me().Device], func(op change.Op) error { ops = append(ops, op); return nil })
+	})
+	bogus, err := f.PutObject(tm, bytes.Repeat([]byte{'x'}, int(ev.Size)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bogus.SHA256 = ev.SHA256
+	b := &exchange.Bundle{Device: M.Me().Device, From: ops[0].ID.Seq, To: ops[0].ID.Seq, VV: vv, Ops: ops, Objects: []exchange.Object{bogus}}
+	if err := f.PutBundle(k, tm, b); err != nil {
+		t.Fatal(err)
+	}
+
+	rep := syncOn(t, V, fsys)
+	mustReadEvidence(t, V, ev)
+	if got := observation(t, V, aud, "2"); got != "確認した" {
+		t.Errorf("M's genuine edit: %q", got)
+	}
+	warned := false
+	for _, w := range rep.Warnings {
+		warned = warned || strings.Contains(w, bogus.Path) && strings.Contains(w, "content differs")
+	}
+	if !warned {
+		t.Errorf("no warning names M's refused object: %q", rep.Warnings)
+	}
 }

@@ -2,9 +2,8 @@ package workspace
 
 import (
 	"context"
+	"io"
 	"sync"
-
-	"github.com/kansa-audit/kansa/internal/blob"
 )
 
 // SyncProgress is how far a sync is: the other members' bundles read, of
@@ -73,21 +72,21 @@ func (t *syncTracker) copied(n int64) {
 
 // staged counts what is written to dst as imported, up to limit bytes
 // (the object's plaintext size: its copy is a little longer).
-func (t *syncTracker) staged(dst blob.Staged, limit int64) blob.Staged {
+func (t *syncTracker) staged(dst io.Writer, limit int64) io.Writer {
 	if t == nil || t.fn == nil {
 		return dst
 	}
-	return &countingStaged{Staged: dst, t: t, left: limit}
+	return &countingStaged{w: dst, t: t, left: limit}
 }
 
 type countingStaged struct {
-	blob.Staged
+	w    io.Writer
 	t    *syncTracker
 	left int64
 }
 
 func (c *countingStaged) Write(p []byte) (int, error) {
-	n, err := c.Staged.Write(p)
+	n, err := c.w.Write(p)
 	k := min(int64(n), c.left)
 	c.left -= k
 	c.t.copied(k)

@@ -152,7 +152,7 @@ func Open(dir string, passphrase []byte, o Options) (*Workspace, error) {
 
 func wrap(dir string, st *bolt.Store, o Options) *Workspace {
 	w := &Workspace{dir: dir, st: st, blobs: blob.New(dir, st.DataKey(), o.Rand), now: o.Now, rand: o.Rand}
-	w.blobs.SetForeign(w.openForeign)
+	w.blobs.SetForeign("age-encryption.org/", w.openForeign)
 	w.loadKeyring()
 	return w
 }
