@@ -71,7 +71,7 @@ var (
 // lintRules are the lint rules with a short label (lint.<rule>).
 var lintRules = []string{
 	report.RuleProposalShort, report.RuleNoEvidence, report.RuleNoObservation, report.RuleUnrated,
-	report.RuleAssurance, report.RuleOpenNote, report.RuleNoStatus, report.RulePlanDefault,
+	report.RuleAssurance, report.RuleOpenNote, report.RuleNoStatus, report.RulePlanDefault, report.RulePhotoDamaged,
 }
 
 func newExportScreen(app *App, r Route) *exportScreen {

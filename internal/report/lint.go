@@ -28,6 +28,7 @@ const (
 	RuleOpenNote      = "open-review-note"         // a review note not closed
 	RuleNoStatus      = "status-missing"           // follow-up: no improvement status reported
 	RulePlanDefault   = "plan-default-text"        // a plan field left blank, so standard wording is printed
+	RulePhotoDamaged  = "photo-unreadable"         // a photo whose report copy cannot be read (the report lists it in words)
 )
 
 // Page measures. An A4 page at 10.5pt in the house layout holds about 40

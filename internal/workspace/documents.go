@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/kansa-audit/kansa/internal/audit"
 	"github.com/kansa-audit/kansa/internal/bolt"
 	"github.com/kansa-audit/kansa/internal/docx"
 	"github.com/kansa-audit/kansa/internal/pdf"
@@ -88,13 +89,35 @@ func (w *Workspace) reportInput(auditID string, names bool, issuer string) (repo
 
 // Lint runs the pre-export checks on an audit: short proposals, findings
 // without evidence, rated items without observation, unrated items,
-// assurance wording, open review notes.
+// assurance wording, open review notes; and photos whose report copy
+// cannot be read (damaged or missing on this device), which a report
+// would list in words instead of showing.
 func (w *Workspace) Lint(auditID string) ([]report.Finding, error) {
 	in, err := w.reportInput(auditID, false, "")
 	if err != nil {
 		return nil, err
 	}
-	return report.Lint(in, nil), nil
+	return append(report.Lint(in, nil), w.unreadablePhotos(in)...), nil
+}
+
+// unreadablePhotos reads the report copy of every photo of in, once each,
+// and names those that fail.
+func (w *Workspace) unreadablePhotos(in report.Input) []report.Finding {
+	var out []report.Finding
+	seen := map[string]bool{}
+	for _, it := range in.Items {
+		for _, e := range it.Evidence {
+			if e.Kind != audit.EvidencePhoto || seen[e.ID] {
+				continue
+			}
+			seen[e.ID] = true
+			if _, _, _, _, err := w.EvidenceImage(e.ID, false); err != nil {
+				out = append(out, report.Finding{Item: it.Item.No, Rule: report.RulePhotoDamaged,
+					Message: fmt.Sprintf("項目%sの写真「%s」（証跡ID %s）を読み出せません。報告書には図ではなく文字で載ります。kansactl check で証跡を確認し、同期し直すか添付し直してください（%v）", it.Item.No, e.FileName, e.ID, err)})
+			}
+		}
+	}
+	return out
 }
 
 // BuildDocument builds the document model of a deliverable.
