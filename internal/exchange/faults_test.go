@@ -342,3 +342,63 @@ func newIdentity(t *testing.T) string {
 	}
 	return id.String()
 }
+
+// flakyOpen serves the first Open of each file cut short or failing (a
+// file still arriving, a network share's passing read error) and every
+// later read whole.
+type flakyOpen struct {
+	FS
+	eio    bool
+	opened map[string]bool
+}
+
+type failAfter struct {
+	r io.Reader
+	n int
+}
+
+func (e *failAfter) Read(p []byte) (int, error) {
+	if e.n <= 0 {
+		return 0, errors.New("input/output error")
+	}
+	p = p[:min(len(p), e.n)]
+	k, err := e.r.Read(p)
+	e.n -= k
+	return k, err
+}
+
+func (s *flakyOpen) Open(name string) (io.ReadCloser, error) {
+	b, err := s.FS.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if s.opened[name] {
+		return io.NopCloser(bytes.NewReader(b)), nil
+	}
+	s.opened[name] = true
+	if s.eio {
+		return io.NopCloser(&failAfter{r: bytes.NewReader(b), n: len(b) / 2}), nil
+	}
+	return io.NopCloser(bytes.NewReader(b[:len(b)/2])), nil
+}
+
+// TestCopySealedTransientRead: a genuine object whose first read is cut
+// short (still arriving) or fails half way (a passing I/O error) is
+// pending, never called forged; read again, it copies.
+func TestCopySealedTransientRead(t *testing.T) {
+	for _, eio := range []bool{false, true} {
+		h := harnesses(t)["fake"](t)
+		f, _, _, tc, ta := team(t, h)
+		o, err := f.PutObject(ta, bytes.Repeat([]byte("証跡"), 100000))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.fs = &flakyOpen{FS: h.fs, eio: eio, opened: map[string]bool{}}
+		if err := f.CopySealed(tc, o, &memFile{}); !errors.Is(err, ErrIncomplete) || errors.Is(err, ErrRejected) {
+			t.Errorf("eio=%v: first read cut short: %v; want ErrIncomplete", eio, err)
+		}
+		if err := f.CopySealed(tc, o, &memFile{}); err != nil {
+			t.Errorf("eio=%v: read again: %v; want the object", eio, err)
+		}
+	}
+}

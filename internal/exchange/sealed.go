@@ -41,26 +41,31 @@ func (f *Folder) CopySealed(t *Team, o Object, dst io.Writer) error {
 		return err
 	}
 	defer src.Close()
-	// Whatever goes wrong with the bytes, a file that does not match its
-	// name has not arrived completely; one that does is damaged or forged.
-	classify := func(cause error) error {
-		if ct, err := f.fs.ReadFile(o.Path); err != nil || sum(ct) != m[2] {
-			return fmt.Errorf("object %s: %w: its bytes do not match its name", o.Path, ErrIncomplete)
-		}
-		return fmt.Errorf("object %s: %w", o.Path, cause)
-	}
 	// Every byte age reads goes to dst, in megabyte writes.
 	out := &keptWriter{w: bufio.NewWriterSize(dst, 1<<20)}
-	in := io.TeeReader(bufio.NewReaderSize(src, 1<<20), out)
-	r, err := age.Decrypt(in, t.identities()...)
-	var nomatch *age.NoIdentityMatchError
+	err = verifyObject(io.TeeReader(bufio.NewReaderSize(src, 1<<20), out), t, o)
 	switch {
 	case out.err != nil:
 		return out.err
-	case errors.As(err, &nomatch):
-		return classify(ErrNoKey)
 	case err != nil:
-		return classify(fmt.Errorf("%w: does not decrypt (%v)", ErrRejected, err))
+		return f.recheck(t, o, m[2])
+	}
+	if err := out.w.Flush(); err != nil {
+		return err
+	}
+	return out.err
+}
+
+// verifyObject decrypts the object file read from in to its end and
+// checks the plaintext against o: nil, ErrNoKey, or ErrRejected with why.
+func verifyObject(in io.Reader, t *Team, o Object) error {
+	r, err := age.Decrypt(in, t.identities()...)
+	var nomatch *age.NoIdentityMatchError
+	switch {
+	case errors.As(err, &nomatch):
+		return ErrNoKey
+	case err != nil:
+		return fmt.Errorf("%w: does not decrypt (%v)", ErrRejected, err)
 	}
 	h := sha256.New()
 	n, err := io.Copy(h, r)
@@ -68,17 +73,54 @@ func (f *Folder) CopySealed(t *Team, o Object, dst io.Writer) error {
 		_, err = io.Copy(io.Discard, in) // nothing follows the last chunk, which age checks
 	}
 	switch {
-	case out.err != nil:
-		return out.err
 	case err != nil:
-		return classify(fmt.Errorf("%w: does not decrypt (%v)", ErrRejected, err))
+		return fmt.Errorf("%w: does not decrypt (%v)", ErrRejected, err)
 	case hex.EncodeToString(h.Sum(nil)) != o.SHA256 || n != o.Size:
-		return classify(fmt.Errorf("%w: content differs from its recorded SHA-256 (%d bytes)", ErrRejected, n))
+		return fmt.Errorf("%w: content differs from its recorded SHA-256 (%d bytes)", ErrRejected, n)
 	}
-	if err := out.w.Flush(); err != nil {
-		return err
+	return nil
+}
+
+// recheck says why an object failed CopySealed, from a second, whole read
+// of its file: one that does not match its name, cannot be read, or now
+// passes (it changed while it was copied) has not arrived completely and
+// is tried again later; one that matches its name is for a key this
+// member lacks, or damaged or forged. A passing read error on a network
+// share is thus never taken for a forgery.
+func (f *Folder) recheck(t *Team, o Object, name string) error {
+	src, err := f.openFile(o.Path)
+	if err != nil {
+		return fmt.Errorf("object %s: %w: %v", o.Path, ErrIncomplete, err)
 	}
-	return out.err
+	defer src.Close()
+	h := sha256.New()
+	rd := &errReader{r: bufio.NewReaderSize(src, 1<<20)}
+	in := io.TeeReader(rd, h)
+	verdict := verifyObject(in, t, o)
+	io.Copy(io.Discard, in) // the rest, for the name
+	switch {
+	case rd.err != nil:
+		return fmt.Errorf("object %s: %w: it could not be read (%v)", o.Path, ErrIncomplete, rd.err)
+	case hex.EncodeToString(h.Sum(nil)) != name:
+		return fmt.Errorf("object %s: %w: its bytes do not match its name", o.Path, ErrIncomplete)
+	case verdict == nil:
+		return fmt.Errorf("object %s: %w: it changed while it was read", o.Path, ErrIncomplete)
+	}
+	return fmt.Errorf("object %s: %w", o.Path, verdict)
+}
+
+// errReader remembers the first error other than io.EOF its reader gave.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // keptWriter remembers the first error of the store's writer, so that it

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -22,21 +23,22 @@ const SkewWarning = 24 * time.Hour
 
 // SyncReport says what one sync did.
 type SyncReport struct {
-	Engagement       string            `json:"engagement"`
-	ChiefFingerprint string            `json:"chief_fingerprint"`
-	Published        int               `json:"published"`         // ops of this device published now
-	PublishedObjects int               `json:"published_objects"` // evidence objects written now
-	NewOps           map[string]int    `json:"new_ops"`           // member name -> ops applied
-	Imported         int               `json:"imported_objects"`  // evidence objects imported
-	Pending          []SyncItem        `json:"pending"`           // bundles waiting for earlier ops or objects
-	Rejected         []SyncItem        `json:"rejected"`          // bundles that fail verification
-	Conflicts        []SyncConflict    `json:"conflicts"`         // fields that became conflicts
-	Warnings         []string          `json:"warnings"`
-	Debris           int               `json:"debris"` // foreign files ignored
-	skews            map[string]bool   // devices already warned about
-	have             map[string]bool   // objects imported by this sync (sync_import.go)
-	bad              map[string]string // object path -> why it was rejected (sync_import.go)
-	members          map[string]string // member id -> name
+	Engagement       string              `json:"engagement"`
+	ChiefFingerprint string              `json:"chief_fingerprint"`
+	Published        int                 `json:"published"`         // ops of this device published now
+	PublishedObjects int                 `json:"published_objects"` // evidence objects written now
+	NewOps           map[string]int      `json:"new_ops"`           // member name -> ops applied
+	Imported         int                 `json:"imported_objects"`  // evidence objects imported
+	Pending          []SyncItem          `json:"pending"`           // bundles waiting for earlier ops or objects
+	Rejected         []SyncItem          `json:"rejected"`          // bundles that fail verification
+	Conflicts        []SyncConflict      `json:"conflicts"`         // fields that became conflicts
+	Warnings         []string            `json:"warnings"`
+	Debris           int                 `json:"debris"` // foreign files ignored
+	skews            map[string]bool     // devices already warned about
+	have             map[string]bool     // objects imported by this sync (sync_import.go)
+	bad              map[string]string   // objectKey -> why that object was refused (sync_import.go)
+	namedBy          map[string][]string // objectKey -> members whose bundles name it
+	members          map[string]string   // member id -> name
 }
 
 // SyncItem is one bundle that was not applied, and why.
@@ -119,14 +121,17 @@ func (w *Workspace) sync(ctx context.Context, fsys exchange.FS, progressFn func(
 		return rep, fmt.Errorf("sync: %w: %w", ErrPublish, err)
 	}
 	err = w.collect(ctx, f, t, all, rep, progress)
-	for _, p := range sortedKeys(rep.bad) {
-		// A member's bundle named an object that is not what it says:
-		// a fault of their device or a forgery, worth telling.
-		from := strings.SplitN(p, "/", 3)[1]
-		if n, ok := rep.members[from]; ok {
-			from = n
+	for _, k := range sortedKeys(rep.bad) {
+		// A member's signed bundle named an object that is not what it
+		// says: a fault of their device or a forgery, worth telling. The
+		// blame goes to the bundles' signers, not to the path's owner:
+		// any bundle may name any member's object.
+		var by []string
+		for _, m := range rep.namedBy[k] {
+			by = append(by, rep.memberName(m))
 		}
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("evidence object %s written by %s was refused: %s", p, from, rep.bad[p]))
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("an evidence object named in a bundle of %s was refused: %s",
+			strings.Join(by, ", "), rep.bad[k]))
 	}
 	if err != nil {
 		return rep, fmt.Errorf("sync: %w", err)
@@ -320,6 +325,16 @@ func (w *Workspace) collect(ctx context.Context, f *exchange.Folder, t *exchange
 		}
 		progress.bundles(i+1, total)
 	}
+	rep.namedBy = map[string][]string{}
+	for _, d := range sortedKeys(byDevice) {
+		for _, b := range byDevice[d] {
+			for _, o := range b.Objects {
+				if k := objectKey(o); !slices.Contains(rep.namedBy[k], b.Member) {
+					rep.namedBy[k] = append(rep.namedBy[k], b.Member)
+				}
+			}
+		}
+	}
 	if err := w.prefetchObjects(ctx, f, t, byDevice, rep, progress); err != nil {
 		return err
 	}
@@ -356,7 +371,7 @@ func (w *Workspace) collect(ctx context.Context, f *exchange.Folder, t *exchange
 			if b.From <= vv[b.Device]+1 {
 				reason = "waiting for its evidence objects"
 			}
-			if why := rep.badObject(b); why != "" {
+			if why := w.badObject(rep, b); why != "" {
 				// It names an object that is not what it says: waiting
 				// will not help, so say so.
 				rep.Rejected = append(rep.Rejected, SyncItem{rep.members[b.Member], b.ID, why})
@@ -513,13 +528,34 @@ func clockBehind(tx *bolt.Tx, b *exchange.Bundle, me string, now time.Time) time
 	return time.Duration(at.Wall-b.Clock) * time.Millisecond
 }
 
-// badObject is why b cannot apply when it names an object that was
-// rejected ("" when none was).
-func (rep *SyncReport) badObject(b *exchange.Bundle) string {
+// badObject is why b cannot apply when it names an object (this exact
+// path, content and size) that was refused and whose content this store
+// does not hold from elsewhere ("" when there is none): waiting will not
+// help it.
+func (w *Workspace) badObject(rep *SyncReport, b *exchange.Bundle) string {
 	for _, o := range b.Objects {
-		if why, ok := rep.bad[o.Path]; ok && !rep.have[o.SHA256] {
-			return "evidence object " + why
+		why, ok := rep.bad[objectKey(o)]
+		if !ok || rep.have[o.SHA256] {
+			continue
+		}
+		held := false
+		w.st.View(func(tx *bolt.Tx) error { held = tx.HasRecord(recObject, o.SHA256); return nil })
+		if !held {
+			return "its evidence " + why
 		}
 	}
 	return ""
+}
+
+// objectKey names an object as a bundle does: path, content and size.
+func objectKey(o exchange.Object) string {
+	return fmt.Sprintf("%s %s %d", o.Path, o.SHA256, o.Size)
+}
+
+// memberName is a member's name when the team knows it, else the id.
+func (rep *SyncReport) memberName(id string) string {
+	if n, ok := rep.members[id]; ok {
+		return n
+	}
+	return id
 }

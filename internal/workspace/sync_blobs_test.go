@@ -177,3 +177,96 @@ func TestSyncLyingObjectCannotShadow(t *testing.T) {
 		t.Errorf("no warning names M's refused object: %q", rep.Warnings)
 	}
 }
+
+// TestSyncRefusedObjectBlamesItsBundle: member M's signed bundle names
+// member H's genuine object with another SHA-256. The sync refuses it and
+// blames M, whose bundle is rejected; H's honest bundle naming the same
+// object, waiting only for an earlier bundle of H's, stays pending.
+func TestSyncRefusedObjectBlamesItsBundle(t *testing.T) {
+	root := t.TempDir()
+	fsys := exchange.NewDir(root)
+	reps, aud := teamOn(t, fsys, 3)
+	V, H, M := reps[0], reps[1], reps[2]
+	ev := addPhoto(t, H, aud)
+	syncOn(t, H, fsys)
+	syncOn(t, V, fsys)
+	syncOn(t, M, fsys)
+	var hObj exchange.Object
+	if err := V.st.View(func(tx *bolt.Tx) error { _, err := tx.GetRecord(recObject, ev.SHA256, &hObj); return err }); err != nil {
+		t.Fatal(err)
+	}
+	// H's next two bundles: an edit, then a link naming the object; the
+	// first has not reached V's copy of the folder yet.
+	hdir := filepath.Join(root, "m", H.Me().Member, "b")
+	names := func() map[string]bool {
+		out := map[string]bool{}
+		es, _ := os.ReadDir(hdir)
+		for _, e := range es {
+			out[e.Name()] = true
+		}
+		return out
+	}
+	before := names()
+	if err := H.SetResult(aud, "2", ResultPatch{Observation: str("途中")}); err != nil {
+		t.Fatal(err)
+	}
+	syncOn(t, H, fsys)
+	var held string
+	for n := range names() {
+		if !before[n] {
+			held = n
+		}
+	}
+	if err := H.LinkEvidence(aud, ev.ID, "3"); err != nil {
+		t.Fatal(err)
+	}
+	syncOn(t, H, fsys)
+	if err := os.Rename(filepath.Join(hdir, held), filepath.Join(root, "held-back")); err != nil {
+		t.Fatal(err)
+	}
+	// M's bundle: a genuine op, naming H's object with another SHA-256.
+	if err := M.SetResult(aud, "4", ResultPatch{Observation: str("M")}); err != nil {
+		t.Fatal(err)
+	}
+	f, tm, k, err := M.openTeam(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []change.Op
+	var vv change.VersionVector
+	M.st.View(func(tx *bolt.Tx) error {
+		vv, _ = tx.VersionVector()
+		return tx.LogFrom(M.Me().Device, vv[M.Me().Device], func(op change.Op) error { ops = append(ops, op); return nil })
+	})
+	lie := exchange.Object{Path: hObj.Path, SHA256: strings.Repeat("ab", 32), Size: hObj.Size}
+	b := &exchange.Bundle{Device: M.Me().Device, From: ops[0].ID.Seq, To: ops[0].ID.Seq, VV: vv, Ops: ops, Objects: []exchange.Object{lie}}
+	if err := f.PutBundle(k, tm, b); err != nil {
+		t.Fatal(err)
+	}
+
+	rep, err := V.sync(t.Context(), fsys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned []string
+	for _, w := range rep.Warnings {
+		if strings.Contains(w, "refused") {
+			warned = append(warned, w)
+		}
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], M.Me().Name) || strings.Contains(warned[0], H.Me().Name) {
+		t.Errorf("refusal warnings %q; want one, naming %s (whose bundle lied) and not %s", warned, M.Me().Name, H.Me().Name)
+	}
+	rejected := map[string]bool{}
+	for _, r := range rep.Rejected {
+		rejected[r.Member] = true
+	}
+	pending := map[string]bool{}
+	for _, r := range rep.Pending {
+		pending[r.Member] = true
+	}
+	if !rejected[M.Me().Name] || rejected[H.Me().Name] || !pending[H.Me().Name] {
+		t.Errorf("rejected %+v, pending %+v; want M's bundle rejected and H's pending", rep.Rejected, rep.Pending)
+	}
+	mustReadEvidence(t, V, ev)
+}

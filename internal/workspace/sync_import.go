@@ -65,7 +65,10 @@ func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *
 		go func() {
 			defer wg.Done()
 			for cands := range jobs {
-				for _, o := range cands {
+				for i, o := range cands {
+					if i > 0 {
+						progress.expect(o.Size) // another member's copy, tried in turn
+					}
 					err := w.importObject(ctx, imp, f, t, o, progress)
 					mu.Lock()
 					ok := rep.noteObject(o, err)
@@ -75,8 +78,8 @@ func (w *Workspace) prefetchObjects(ctx context.Context, f *exchange.Folder, t *
 						firstErr = err
 					}
 					mu.Unlock()
-					if ok || ctx.Err() != nil {
-						break
+					if ok || ctx.Err() != nil || !isPending(err) {
+						break // done, cancelled, or this store's own failure
 					}
 				}
 			}
@@ -145,7 +148,7 @@ func (rep *SyncReport) noteObject(o exchange.Object, err error) (ok bool) {
 		if rep.bad == nil {
 			rep.bad = map[string]string{}
 		}
-		rep.bad[o.Path] = err.Error()
+		rep.bad[objectKey(o)] = err.Error()
 	}
 	return false
 }
