@@ -601,6 +601,7 @@ var (
 	removedWarning  = regexp.MustCompile(`^you are no longer on this engagement's team`)
 	rejectedWarning = regexp.MustCompile(`^rejected the (.+?) \S+ of audit (\S+) published by (.+?): (.*); it is ignored$`)
 	lateEditWarning = regexp.MustCompile(`^(\d+) edits by (.+?) to approved audit (\S+) arrived`)
+	refusedWarning  = regexp.MustCompile(`^an evidence object named in a bundle of (.+?) was refused: (.*)$`)
 )
 
 // signOffNouns words the kinds of sign-off the rejection warning names.
@@ -730,6 +731,9 @@ func (s *syncScreen) warningText(w string) string {
 	}
 	if m := lateEditWarning.FindStringSubmatch(w); m != nil {
 		return lang.L("sync.warning_late_edits", map[string]any{"Count": m[1], "Member": m[2], "Audit": s.auditTitle(m[3])})
+	}
+	if m := refusedWarning.FindStringSubmatch(w); m != nil {
+		return lang.L("sync.warning_object_refused", map[string]any{"Member": m[1], "Reason": m[2]})
 	}
 	return w
 }

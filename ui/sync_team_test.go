@@ -165,6 +165,7 @@ func TestSyncWarningsAreWorded(t *testing.T) {
 		"佐藤 一郎's clock runs 8760h0m0s behind this one; the merge is unaffected, but check the laptop's date":                                                                                     "佐藤 一郎さんの端末の時計が約1年遅れています（この端末の時計との比較）。同期の結果には影響しませんが、その端末の日付を確認してください。",
 		"rejected the approval s1 of audit a1 published by 鈴木 花子: signoff.role: only the chief auditor approves; it is ignored":                                                                  "鈴木 花子さんが公開した「内部監査」の承認は、検証に失敗したため無視しました（signoff.role: only the chief auditor approves）。",
 		"2 edits by 鈴木 花子 to approved audit a1 arrived, made before they saw the approval; they are applied, and the approval is now stale: the chief should review and reopen or approve again": "承認済みの「内部監査」に、鈴木 花子さんが承認を知る前に行った編集 2 件が届きました。編集は取り込みました。承認後に変更があったため、承認のやり直しが必要です。主監査人は内容を確認し、再開するか承認し直してください。",
+		"an evidence object named in a bundle of 鈴木 花子 was refused: object m/x/o/ab/ab12: rejected: content differs from its recorded SHA-256 (5 bytes)":                                         "鈴木 花子さんの変更に含まれる証跡ファイルを取り込みませんでした。署名された記録（SHA-256・サイズ）と中身が一致しません。端末の不具合か改ざんの可能性があるため、主監査人に連絡してください。この端末の証跡は変わっていません（object m/x/o/ab/ab12: rejected: content differs from its recorded SHA-256 (5 bytes)）。",
 		"something new": "something new",
 	} {
 		if got := s.warningText(in); got != want {
