@@ -141,28 +141,14 @@ func TestSyncLyingObjectCannotShadow(t *testing.T) {
 	syncOn(t, H, fsys)
 	syncOn(t, M, fsys) // M learns ev's SHA-256 and size
 
-	if err := M.SetResult(aud, "2", ResultPatch{Observation: str("確認した")}); err != nil {
-		t.Fatal(err)
-	}
-	f, tm, k, err := M.openTeam(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ops []change.Op
-	var vv change.VersionVector
-	M.st.View(func(tx *bolt.Tx) error {
-		vv, _ = tx.VersionVector()
-		return tx.LogFrom(M.Me().Device, vv[M.Me().Device], func(op change.Op) error { ops = append(ops, op); return nil })
+	bogus := publishWithObject(t, M, fsys, aud, "2", "確認した", func(f *exchange.Folder, tm *exchange.Team) exchange.Object {
+		o, err := f.PutObject(tm, bytes.Repeat([]byte{'x'}, int(ev.Size)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.SHA256 = ev.SHA256
+		return o
 	})
-	bogus, err := f.PutObject(tm, bytes.Repeat([]byte{'x'}, int(ev.Size)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bogus.SHA256 = ev.SHA256
-	b := &exchange.Bundle{Device: M.Me().Device, From: ops[0].ID.Seq, To: ops[0].ID.Seq, VV: vv, Ops: ops, Objects: []exchange.Object{bogus}}
-	if err := f.PutBundle(k, tm, b); err != nil {
-		t.Fatal(err)
-	}
 
 	rep := syncOn(t, V, fsys)
 	mustReadEvidence(t, V, ev)
@@ -225,24 +211,9 @@ func TestSyncRefusedObjectBlamesItsBundle(t *testing.T) {
 		t.Fatal(err)
 	}
 	// M's bundle: a genuine op, naming H's object with another SHA-256.
-	if err := M.SetResult(aud, "4", ResultPatch{Observation: str("M")}); err != nil {
-		t.Fatal(err)
-	}
-	f, tm, k, err := M.openTeam(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ops []change.Op
-	var vv change.VersionVector
-	M.st.View(func(tx *bolt.Tx) error {
-		vv, _ = tx.VersionVector()
-		return tx.LogFrom(M.Me().Device, vv[M.Me().Device], func(op change.Op) error { ops = append(ops, op); return nil })
+	publishWithObject(t, M, fsys, aud, "4", "M", func(*exchange.Folder, *exchange.Team) exchange.Object {
+		return exchange.Object{Path: hObj.Path, SHA256: strings.Repeat("ab", 32), Size: hObj.Size}
 	})
-	lie := exchange.Object{Path: hObj.Path, SHA256: strings.Repeat("ab", 32), Size: hObj.Size}
-	b := &exchange.Bundle{Device: M.Me().Device, From: ops[0].ID.Seq, To: ops[0].ID.Seq, VV: vv, Ops: ops, Objects: []exchange.Object{lie}}
-	if err := f.PutBundle(k, tm, b); err != nil {
-		t.Fatal(err)
-	}
 
 	rep, err := V.sync(t.Context(), fsys, nil)
 	if err != nil {
@@ -269,4 +240,33 @@ func TestSyncRefusedObjectBlamesItsBundle(t *testing.T) {
 		t.Errorf("rejected %+v, pending %+v; want M's bundle rejected and H's pending", rep.Rejected, rep.Pending)
 	}
 	mustReadEvidence(t, V, ev)
+}
+
+// publishWithObject makes an edit of item no on w and publishes it by
+// hand, in a bundle w signs, naming the object obj returns as its
+// evidence: what a faulty or forging device could write. It returns the
+// object named.
+func publishWithObject(t *testing.T, w *Workspace, fsys exchange.FS, aud, no, text string, obj func(*exchange.Folder, *exchange.Team) exchange.Object) exchange.Object {
+	t.Helper()
+	if err := w.SetResult(aud, no, ResultPatch{Observation: str(text)}); err != nil {
+		t.Fatal(err)
+	}
+	f, tm, k, err := w.openTeam(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []change.Op
+	var vv change.VersionVector
+	if err := w.st.View(func(tx *bolt.Tx) error {
+		vv, _ = tx.VersionVector()
+		return tx.LogFrom(w.Me().Device, vv[w.Me().Device], func(op change.Op) error { ops = append(ops, op); return nil })
+	}); err != nil {
+		t.Fatal(err)
+	}
+	o := obj(f, tm)
+	b := &exchange.Bundle{Device: w.Me().Device, From: ops[0].ID.Seq, To: ops[0].ID.Seq, VV: vv, Ops: ops, Objects: []exchange.Object{o}}
+	if err := f.PutBundle(k, tm, b); err != nil {
+		t.Fatal(err)
+	}
+	return o
 }
