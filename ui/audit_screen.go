@@ -420,6 +420,9 @@ func (s *auditScreen) flushSaves() {
 	if s.hearing != nil {
 		s.hearing.flushDraft() // hearing_draft.go
 	}
+	if s.review != nil {
+		s.review.flushDraft() // review_draft.go
+	}
 	if err := s.saver.flushNow(); err != nil {
 		logError("final autosave", err)
 	}
@@ -468,6 +471,7 @@ func (s *auditScreen) onLoaded(st *workspace.AuditState, err error) {
 	}
 	s.selectItem(want)
 	s.reopenHearingDraft() // a hearing form left unsaved: hearing_draft.go
+	s.reopenReviewDraft()  // review notes and answers left unsent: review_draft.go
 }
 
 // groupItems groups the items by section, sections in the order they

@@ -133,11 +133,17 @@ type reviewPanel struct {
 	signAfterSave audit.SignOffKind
 	signItem      string // the item it is for
 	loadingNames  bool
+
+	// Texts typed and not yet sent (review_draft.go): newNoteKey(item),
+	// answerKey(note) -> text.
+	typed      map[string]string
+	draftDirty bool
+	stopDraft  func() bool
 }
 
 // buildReviewPanel makes the panel; fillReview fills it for an item.
 func (s *auditScreen) buildReviewPanel() fyne.CanvasObject {
-	s.review = &reviewPanel{s: s, box: container.NewVBox(), head: heading(lang.L("review.heading"))}
+	s.review = &reviewPanel{s: s, box: container.NewVBox(), head: heading(lang.L("review.heading")), typed: map[string]string{}}
 	return container.NewVBox(widget.NewSeparator(), s.review.head, s.review.box)
 }
 
@@ -205,6 +211,7 @@ func (s *auditScreen) fillReview() {
 	p.noteText.SetMinRowsVisible(2)
 	p.noteText.SetPlaceHolder(lang.L("review.note_placeholder"))
 	p.addNote = widget.NewButtonWithIcon(lang.L("review.add_note"), theme.ContentAddIcon(), s.onAddNote)
+	p.bind(p.noteText, newNoteKey(it.ID))
 	setEnabled(p.noteText, editable)
 	setEnabled(p.addNote, editable)
 	p.box.Add(container.NewBorder(nil, nil, nil, container.NewVBox(p.addNote), p.noteText))
@@ -277,6 +284,7 @@ func (p *reviewPanel) noteRow(n audit.ReviewNote, editable bool) fyne.CanvasObje
 	if n.Status != audit.NoteClosed {
 		answer := widget.NewEntry()
 		answer.SetPlaceHolder(lang.L("review.answer_placeholder"))
+		p.bind(answer, answerKey(id))
 		answerBtn := widget.NewButton(lang.L("review.answer"), func() { p.s.onAnswerNote(id) })
 		closeBtn := widget.NewButton(lang.L("review.close_note"), func() { p.s.onCloseNote(id) })
 		closeBtn.Importance = widget.LowImportance
@@ -290,8 +298,10 @@ func (p *reviewPanel) noteRow(n audit.ReviewNote, editable bool) fyne.CanvasObje
 }
 
 // reviewAction runs one review write off the UI goroutine, then rereads
-// the audit's notes and sign-offs and shows them.
-func (s *auditScreen) reviewAction(what func(ws Workspace) error, done string) {
+// the audit's notes and sign-offs and shows them. sent, when given, names
+// the typed text the write sent (review_draft.go): it is dropped once the
+// write succeeded.
+func (s *auditScreen) reviewAction(what func(ws Workspace) error, done string, sent ...string) {
 	if s.state == nil {
 		return
 	}
@@ -314,6 +324,9 @@ func (s *auditScreen) reviewAction(what func(ws Workspace) error, done string) {
 			return
 		}
 		s.state.Notes, s.state.SignOffs, s.state.RecordConflicts = st.Notes, st.SignOffs, st.RecordConflicts
+		for _, k := range sent {
+			s.review.sent(k)
+		}
 		s.message.show(done, widget.SuccessImportance)
 		s.fillReview()
 	})
@@ -358,7 +371,7 @@ func (s *auditScreen) onAddNote() {
 	s.reviewAction(func(ws Workspace) error {
 		_, err := ws.AddNote(auditID, itemID, text)
 		return err
-	}, lang.L("review.note_added"))
+	}, lang.L("review.note_added"), newNoteKey(itemID))
 }
 
 func (s *auditScreen) onAnswerNote(noteID string) {
@@ -367,7 +380,7 @@ func (s *auditScreen) onAnswerNote(noteID string) {
 		return
 	}
 	text := strings.TrimSpace(e.Text)
-	s.reviewAction(func(ws Workspace) error { return ws.AnswerNote(noteID, text) }, lang.L("review.answered"))
+	s.reviewAction(func(ws Workspace) error { return ws.AnswerNote(noteID, text) }, lang.L("review.answered"), answerKey(noteID))
 }
 
 func (s *auditScreen) onCloseNote(noteID string) {

@@ -201,3 +201,68 @@ func TestSignOffGoesStaleOnEditAndTheQueueSaysSo(t *testing.T) {
 		t.Errorf("edit after reopening: %v", err)
 	}
 }
+
+// TestReviewTextSurvivesRefillAndLock: a review note and an answer being
+// typed stay in their fields when the panel is rebuilt (another review
+// action, the team's names arriving), are kept a second after the last
+// keystroke and on lock, come back after unlocking, and leave the draft
+// once sent.
+func TestReviewTextSurvivesRefillAndLock(t *testing.T) {
+	u, q, timers := newWorkspaceApp(t, newReviewDemoStore(t))
+	s, auditID := openRatedItem(t, u, q)
+	it := s.state.Items[s.current]
+	// A note to answer later.
+	test.Type(s.review.noteText, "承認記録の範囲を確認してください。")
+	test.Tap(s.review.addNote)
+	q.settle(t)
+	if s.review.noteText.Text != "" {
+		t.Fatalf("the note field still holds %q after adding it", s.review.noteText.Text)
+	}
+	var noteID string
+	for _, n := range s.state.Notes {
+		if n.Target == it.ID {
+			noteID = n.ID
+		}
+	}
+
+	note, answer := "月次の確認者も記載してください。", "課長が月次で確認しています。"
+	test.Type(s.review.noteText, note)
+	test.Type(s.review.answers[noteID], answer)
+	s.fillReview() // what a sign-off, a sync or the names arriving do
+	if s.review.noteText.Text != note || s.review.answers[noteID].Text != answer {
+		t.Fatalf("after a refill: note %q, answer %q; want what was typed", s.review.noteText.Text, s.review.answers[noteID].Text)
+	}
+	timers.fire() // the draft write, a second after the last keystroke
+	q.settle(t)
+	d := map[string]string{}
+	if ok, err := u.ws.Draft(reviewDraftKey(auditID), &d); !ok || err != nil || d[newNoteKey(it.ID)] != note || d[answerKey(noteID)] != answer {
+		t.Fatalf("draft = %v (%v, %v); want the note and the answer", d, ok, err)
+	}
+
+	// More typing, then the lock: the draft is flushed as the store closes.
+	test.Type(s.review.noteText, "（至急）")
+	u.lock()
+	q.settle(t)
+	unlockHome(t, u, q)
+	s = openAuditAt(t, u, q, auditID, it.No)
+	q.settle(t)
+	if got := s.review.noteText.Text; got != note+"（至急）" {
+		t.Fatalf("note after unlocking = %q; want %q", got, note+"（至急）")
+	}
+	if got := s.review.answers[noteID].Text; got != answer {
+		t.Fatalf("answer after unlocking = %q; want %q", got, answer)
+	}
+
+	// Sent, they leave the draft.
+	test.Tap(s.review.answerBtns[noteID])
+	q.settle(t)
+	test.Tap(s.review.addNote)
+	q.settle(t)
+	d = map[string]string{}
+	if ok, err := u.ws.Draft(reviewDraftKey(auditID), &d); ok || err != nil {
+		t.Errorf("draft after sending both = %v (%v, %v); want none", d, ok, err)
+	}
+	if s.review.noteText.Text != "" {
+		t.Errorf("note field after adding = %q", s.review.noteText.Text)
+	}
+}
