@@ -126,15 +126,22 @@ func (f *hearingForm) changed() {
 	}
 	f.s.app.touch()
 	f.dirty = true
-	if f.stopTimer != nil {
-		f.stopTimer()
+	f.s.app.draftSoon(&f.stopTimer, f.writeDraft)
+}
+
+// draftSoon runs write on the UI goroutine hearingDraftDelay from now,
+// replacing the write *stop was to run: a draft is written a second
+// after the last keystroke.
+func (a *App) draftSoon(stop *func() bool, write func()) {
+	if *stop != nil {
+		(*stop)()
 	}
-	after := f.s.app.cfg.After
+	after := a.cfg.After
 	if after == nil {
 		after = realAfterFunc
 	}
-	do := f.s.app.cfg.Do
-	f.stopTimer = after(hearingDraftDelay, func() { do(f.writeDraft) })
+	do := a.cfg.Do
+	*stop = after(hearingDraftDelay, func() { do(write) })
 }
 
 // writeDraft writes the draft off the UI goroutine (on the UI goroutine:
@@ -145,15 +152,20 @@ func (f *hearingForm) writeDraft() {
 	}
 	f.dirty = false
 	d := f.snapshot()
-	ws, key := f.s.ws, hearingDraftKey(f.s.route.AuditID)
-	background(f.s.app.cfg.Run, func() (struct{}, error) {
-		if !d.hasInput() {
+	storeDraft(f.s.app, f.s.ws, hearingDraftKey(f.s.route.AuditID), d, !d.hasInput(), "hearing draft")
+}
+
+// storeDraft writes draft d under key off the UI goroutine, or drops the
+// key when empty; what names it in the log if that fails.
+func storeDraft(a *App, ws Workspace, key string, d any, empty bool, what string) {
+	background(a.cfg.Run, func() (struct{}, error) {
+		if empty {
 			return struct{}{}, ws.DeleteDraft(key)
 		}
 		return struct{}{}, ws.PutDraft(key, d)
 	}, func(_ struct{}, err error) {
 		if err != nil {
-			logError("hearing draft", err)
+			logError(what, err)
 		}
 	})
 }

@@ -38,15 +38,7 @@ func (p *reviewPanel) bind(e *widget.Entry, key string) {
 		}
 		p.s.app.touch()
 		p.draftDirty = true
-		if p.stopDraft != nil {
-			p.stopDraft()
-		}
-		after := p.s.app.cfg.After
-		if after == nil {
-			after = realAfterFunc
-		}
-		do := p.s.app.cfg.Do
-		p.stopDraft = after(hearingDraftDelay, func() { do(p.writeDraft) })
+		p.s.app.draftSoon(&p.stopDraft, p.writeDraft)
 	}
 }
 
@@ -66,17 +58,8 @@ func (p *reviewPanel) writeDraft() {
 		return
 	}
 	p.draftDirty = false
-	d, ws, key := maps.Clone(p.typed), s.ws, reviewDraftKey(s.route.AuditID)
-	background(s.app.cfg.Run, func() (struct{}, error) {
-		if len(d) == 0 {
-			return struct{}{}, ws.DeleteDraft(key)
-		}
-		return struct{}{}, ws.PutDraft(key, d)
-	}, func(_ struct{}, err error) {
-		if err != nil {
-			logError("review draft", err)
-		}
-	})
+	d := maps.Clone(p.typed)
+	storeDraft(s.app, s.ws, reviewDraftKey(s.route.AuditID), d, len(d) == 0, "review draft")
 }
 
 // flushDraft writes the typed texts now, on the calling goroutine: the
