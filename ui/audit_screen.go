@@ -410,6 +410,9 @@ func (s *auditScreen) onShown() {
 // the screen has gone. An evidence import stops after its current file.
 func (s *auditScreen) onHidden() {
 	s.saver.flush()
+	if s.review != nil {
+		s.review.texts.flush() // the next screen may read the draft
+	}
 	s.cancelAttach()
 }
 
@@ -421,7 +424,7 @@ func (s *auditScreen) flushSaves() {
 		s.hearing.flushDraft() // hearing_draft.go
 	}
 	if s.review != nil {
-		s.review.flushDraft() // review_draft.go
+		s.review.texts.flush() // review_draft.go
 	}
 	if err := s.saver.flushNow(); err != nil {
 		logError("final autosave", err)

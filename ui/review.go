@@ -134,16 +134,14 @@ type reviewPanel struct {
 	signItem      string // the item it is for
 	loadingNames  bool
 
-	// Texts typed and not yet sent (review_draft.go): newNoteKey(item),
-	// answerKey(note) -> text.
-	typed      map[string]string
-	draftDirty bool
-	stopDraft  func() bool
+	// texts are the notes and answers typed and not yet sent
+	// (review_draft.go).
+	texts *typedTexts
 }
 
 // buildReviewPanel makes the panel; fillReview fills it for an item.
 func (s *auditScreen) buildReviewPanel() fyne.CanvasObject {
-	s.review = &reviewPanel{s: s, box: container.NewVBox(), head: heading(lang.L("review.heading")), typed: map[string]string{}}
+	s.review = &reviewPanel{s: s, box: container.NewVBox(), head: heading(lang.L("review.heading")), texts: newTypedTexts(s.app, s.route.AuditID)}
 	return container.NewVBox(widget.NewSeparator(), s.review.head, s.review.box)
 }
 
@@ -211,7 +209,7 @@ func (s *auditScreen) fillReview() {
 	p.noteText.SetMinRowsVisible(2)
 	p.noteText.SetPlaceHolder(lang.L("review.note_placeholder"))
 	p.addNote = widget.NewButtonWithIcon(lang.L("review.add_note"), theme.ContentAddIcon(), s.onAddNote)
-	p.bind(p.noteText, newNoteKey(it.ID))
+	p.texts.bind(p.noteText, newNoteKey(it.ID))
 	setEnabled(p.noteText, editable)
 	setEnabled(p.addNote, editable)
 	p.box.Add(container.NewBorder(nil, nil, nil, container.NewVBox(p.addNote), p.noteText))
@@ -284,7 +282,7 @@ func (p *reviewPanel) noteRow(n audit.ReviewNote, editable bool) fyne.CanvasObje
 	if n.Status != audit.NoteClosed {
 		answer := widget.NewEntry()
 		answer.SetPlaceHolder(lang.L("review.answer_placeholder"))
-		p.bind(answer, answerKey(id))
+		p.texts.bind(answer, answerKey(id))
 		answerBtn := widget.NewButton(lang.L("review.answer"), func() { p.s.onAnswerNote(id) })
 		closeBtn := widget.NewButton(lang.L("review.close_note"), func() { p.s.onCloseNote(id) })
 		closeBtn.Importance = widget.LowImportance
@@ -325,7 +323,7 @@ func (s *auditScreen) reviewAction(what func(ws Workspace) error, done string, s
 		}
 		s.state.Notes, s.state.SignOffs, s.state.RecordConflicts = st.Notes, st.SignOffs, st.RecordConflicts
 		for _, k := range sent {
-			s.review.sent(k)
+			s.review.texts.sent(k)
 		}
 		s.message.show(done, widget.SuccessImportance)
 		s.fillReview()
@@ -437,6 +435,9 @@ type reviewScreen struct {
 	answers    map[string]*widget.Entry
 	answerBtns map[string]*widget.Button
 	closeBtns  map[string]*widget.Button
+	// texts are the notes and answers typed and not yet sent
+	// (review_draft.go).
+	texts *typedTexts
 	// conflictView is the last conflict view opened; for tests.
 	conflictView *conflictView
 
@@ -472,13 +473,27 @@ func (s *reviewScreen) buildUI() fyne.CanvasObject {
 		s.status,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.reopen, s.approve), s.reason),
 		s.message.widget, widget.NewSeparator())
+	s.texts = newTypedTexts(s.app, s.route.AuditID)
 	s.buildDocNote()
 	s.body = container.NewVBox()
 	s.scroll = container.NewVScroll(container.NewPadded(s.body))
 	return container.NewPadded(container.NewBorder(top, nil, nil, nil, s.scroll))
 }
 
-func (s *reviewScreen) onShown() { s.load() }
+func (s *reviewScreen) onShown() {
+	s.load()
+	s.texts.load(func() {
+		if s.app.isCurrent(s) && s.queue != nil {
+			s.show()
+		}
+	})
+}
+
+// onHidden keeps what was typed: another screen reads the draft next.
+func (s *reviewScreen) onHidden() { s.texts.flush() }
+
+// flushSaves keeps what was typed before the workspace closes.
+func (s *reviewScreen) flushSaves() { s.texts.flush() }
 
 // load reads the audit and its queue off the UI goroutine.
 func (s *reviewScreen) load() {
@@ -639,6 +654,7 @@ func (s *reviewScreen) buildDocNote() {
 	s.docNote.Wrapping = fyne.TextWrapWord
 	s.docNote.SetMinRowsVisible(2)
 	s.docNote.SetPlaceHolder(lang.L("review.doc_note_placeholder"))
+	s.texts.bind(s.docNote, docNoteKey)
 	s.addDocNote = widget.NewButtonWithIcon(lang.L("review.add_note"), theme.ContentAddIcon(), s.onAddDocNote)
 	hint := captionText(lang.L("review.doc_note_hint"))
 	s.docBox = container.NewVBox(widget.NewSeparator(), sectionHeading(lang.L("review.doc_notes"), false), hint,
@@ -659,7 +675,7 @@ func (s *reviewScreen) onAddDocNote() {
 	s.act(func(ws Workspace, id string) error {
 		_, err := ws.AddNote(id, key, text)
 		return err
-	}, lang.L("review.note_added"))
+	}, lang.L("review.note_added"), docNoteKey)
 }
 
 // noteControls are a note's response field with 回答 and 完了にする.
@@ -667,12 +683,13 @@ func (s *reviewScreen) noteControls(n audit.ReviewNote, editable bool) fyne.Canv
 	id := n.ID
 	answer := widget.NewEntry()
 	answer.SetPlaceHolder(lang.L("review.answer_placeholder"))
+	s.texts.bind(answer, answerKey(id))
 	answerBtn := widget.NewButton(lang.L("review.answer"), func() {
 		text := strings.TrimSpace(s.answers[id].Text)
 		if text == "" || s.busy.busy() {
 			return
 		}
-		s.act(func(ws Workspace, _ string) error { return ws.AnswerNote(id, text) }, lang.L("review.answered"))
+		s.act(func(ws Workspace, _ string) error { return ws.AnswerNote(id, text) }, lang.L("review.answered"), answerKey(id))
 	})
 	closeBtn := widget.NewButton(lang.L("review.close_note"), func() {
 		if s.busy.busy() {
@@ -780,7 +797,7 @@ func (s *reviewScreen) onReopen() {
 }
 
 // act runs an approval action off the UI goroutine and reloads.
-func (s *reviewScreen) act(what func(ws Workspace, auditID string) error, done string) {
+func (s *reviewScreen) act(what func(ws Workspace, auditID string) error, done string, sent ...string) {
 	s.busy.start()
 	ws, id := s.ws, s.route.AuditID
 	background(s.app.cfg.Run, func() (struct{}, error) { return struct{}{}, what(ws, id) }, func(_ struct{}, err error) {
@@ -794,6 +811,9 @@ func (s *reviewScreen) act(what func(ws Workspace, auditID string) error, done s
 			return
 		}
 		s.reason.SetText("")
+		for _, k := range sent {
+			s.texts.sent(k)
+		}
 		if done == lang.L("review.note_added") {
 			s.docNote.SetText("")
 		}

@@ -7,12 +7,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Review notes and responses being typed are kept like the hearing form
-// (hearing_draft.go): in memory across every refill of the review panel
-// (a sign-off, a sync or the team's names arriving rebuilds it), and in
-// the store a second after the last keystroke, so that text typed when
-// the idle lock strikes, the app quits or the laptop dies comes back the
-// next time the audit is opened. A text leaves the draft once it is sent.
+// Review notes and responses being typed, on an item's review panel or on
+// the review queue, are kept like the hearing form (hearing_draft.go): in
+// memory across every rebuild of their rows (a sign-off, a sync or the
+// team's names arriving rebuilds them), and in the store a second after
+// the last keystroke and whenever the screen goes (lock, quit, another
+// screen), so that text typed when the idle lock strikes, the app quits
+// or the laptop dies comes back the next time. A text leaves the draft
+// once it is sent.
 
 // reviewDraftKey names an audit's review draft in the store.
 func reviewDraftKey(auditID string) string { return "review/" + auditID }
@@ -21,10 +23,25 @@ func reviewDraftKey(auditID string) string { return "review/" + auditID }
 func newNoteKey(itemID string) string { return "note/" + itemID }
 func answerKey(noteID string) string  { return "answer/" + noteID }
 
-// bind shows the text typed for key in e (after a refill) and keeps what
+const docNoteKey = "doc-note" // the queue's note on a document section
+
+// typedTexts are the review texts of one audit typed and not yet sent.
+type typedTexts struct {
+	app   *App
+	key   string            // the draft's name in the store
+	texts map[string]string // newNoteKey / answerKey / docNoteKey -> text
+	dirty bool
+	stop  func() bool // the pending draft write; nil when none
+}
+
+func newTypedTexts(app *App, auditID string) *typedTexts {
+	return &typedTexts{app: app, key: reviewDraftKey(auditID), texts: map[string]string{}}
+}
+
+// bind shows the text typed for key in e (after a rebuild) and keeps what
 // is typed there.
-func (p *reviewPanel) bind(e *widget.Entry, key string) {
-	if text := p.typed[key]; text != "" {
+func (t *typedTexts) bind(e *widget.Entry, key string) {
+	if text := t.texts[key]; text != "" {
 		e.SetText(text)
 		// Typing goes on at the end of what is there.
 		lines := strings.Split(text, "\n")
@@ -32,64 +49,62 @@ func (p *reviewPanel) bind(e *widget.Entry, key string) {
 	}
 	e.OnChanged = func(text string) {
 		if strings.TrimSpace(text) == "" {
-			delete(p.typed, key)
+			delete(t.texts, key)
 		} else {
-			p.typed[key] = text
+			t.texts[key] = text
 		}
-		p.s.app.touch()
-		p.draftDirty = true
-		p.s.app.draftSoon(&p.stopDraft, p.writeDraft)
+		t.app.touch()
+		t.dirty = true
+		t.app.draftSoon(&t.stop, t.write)
 	}
 }
 
 // sent drops a text that was added or answered.
-func (p *reviewPanel) sent(key string) {
-	if _, ok := p.typed[key]; ok {
-		delete(p.typed, key)
-		p.draftDirty = true
-		p.writeDraft()
+func (t *typedTexts) sent(key string) {
+	if _, ok := t.texts[key]; ok {
+		delete(t.texts, key)
+		t.dirty = true
+		t.write()
 	}
 }
 
-// writeDraft writes the typed texts off the UI goroutine.
-func (p *reviewPanel) writeDraft() {
-	s := p.s
-	if !p.draftDirty || s.app.ws == nil || !s.app.isCurrent(s) {
+// write writes the texts off the UI goroutine.
+func (t *typedTexts) write() {
+	if !t.dirty || t.app.ws == nil {
 		return
 	}
-	p.draftDirty = false
-	d := maps.Clone(p.typed)
-	storeDraft(s.app, s.ws, reviewDraftKey(s.route.AuditID), d, len(d) == 0, "review draft")
+	t.dirty = false
+	d := maps.Clone(t.texts)
+	storeDraft(t.app, t.app.ws, t.key, d, len(d) == 0, "review draft")
 }
 
-// flushDraft writes the typed texts now, on the calling goroutine: the
-// workspace is about to be closed (lock, quit).
-func (p *reviewPanel) flushDraft() {
-	if p.stopDraft != nil {
-		p.stopDraft()
-		p.stopDraft = nil
+// flush writes the texts now, on the calling goroutine: the screen is
+// going, or the workspace is about to be closed.
+func (t *typedTexts) flush() {
+	if t.stop != nil {
+		t.stop()
+		t.stop = nil
 	}
-	if !p.draftDirty {
+	if !t.dirty || t.app.ws == nil {
 		return
 	}
-	p.draftDirty = false
-	key := reviewDraftKey(p.s.route.AuditID)
+	t.dirty = false
 	var err error
-	if len(p.typed) == 0 {
-		err = p.s.ws.DeleteDraft(key)
+	if len(t.texts) == 0 {
+		err = t.app.ws.DeleteDraft(t.key)
 	} else {
-		err = p.s.ws.PutDraft(key, p.typed)
+		err = t.app.ws.PutDraft(t.key, t.texts)
 	}
 	if err != nil {
 		logError("review draft", err)
 	}
 }
 
-// reopenReviewDraft brings back the review texts left unsent in this
-// audit, and shows them in the panel.
-func (s *auditScreen) reopenReviewDraft() {
-	ws, key := s.ws, reviewDraftKey(s.route.AuditID)
-	background(s.app.cfg.Run, func() (map[string]string, error) {
+// load reads the texts left unsent in the store, keeps those not typed
+// again since, and calls shown on the UI goroutine to show them.
+func (t *typedTexts) load(shown func()) {
+	ws, key := t.app.ws, t.key
+	background(t.app.cfg.Run, func() (map[string]string, error) {
 		d := map[string]string{}
 		_, err := ws.Draft(key, &d)
 		return d, err
@@ -98,16 +113,23 @@ func (s *auditScreen) reopenReviewDraft() {
 			logError("read review draft", err)
 			return
 		}
-		p := s.review
-		if len(d) == 0 || p == nil || !s.app.isCurrent(s) {
+		if len(d) == 0 {
 			return
 		}
 		for k, v := range d {
-			if _, typing := p.typed[k]; !typing {
-				p.typed[k] = v
+			if _, typing := t.texts[k]; !typing {
+				t.texts[k] = v
 			}
 		}
-		if s.state != nil && s.current >= 0 {
+		shown()
+	})
+}
+
+// reopenReviewDraft brings back the review texts left unsent in this
+// audit, and shows them in the panel.
+func (s *auditScreen) reopenReviewDraft() {
+	s.review.texts.load(func() {
+		if s.app.isCurrent(s) && s.state != nil && s.current >= 0 {
 			s.fillReview()
 		}
 	})

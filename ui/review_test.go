@@ -266,3 +266,43 @@ func TestReviewTextSurvivesRefillAndLock(t *testing.T) {
 		t.Errorf("note field after adding = %q", s.review.noteText.Text)
 	}
 }
+
+// TestReviewQueueAnswerSurvivesReload: on the review queue, an answer
+// being typed to one note stays when another note's answer reloads the
+// queue, and when the user leaves and comes back.
+func TestReviewQueueAnswerSurvivesReload(t *testing.T) {
+	u, q, _ := newWorkspaceApp(t, newReviewDemoStore(t))
+	auditID := demoDatacenterID(t, u)
+	// Notes on document sections: the queue is where they are answered.
+	for _, text := range []string{"総括の表現を確認してください。", "実施体制の記載を確認してください。"} {
+		if _, err := u.ws.AddNote(auditID, "report/summary", text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.navigate(Route{Page: PageReview, AuditID: auditID})
+	q.settle(t)
+	r := screenOf[*reviewScreen](t, u)
+	if len(r.queue.OpenNotes) != 2 {
+		t.Fatalf("open notes = %d; want 2", len(r.queue.OpenNotes))
+	}
+	first, second := r.queue.OpenNotes[0].ID, r.queue.OpenNotes[1].ID
+	half := "途中まで書いた回答"
+	test.Type(r.answers[first], half)
+	test.Type(r.answers[second], "回答します。")
+	test.Tap(r.answerBtns[second])
+	q.settle(t)
+	if got := r.answers[first].Text; got != half {
+		t.Fatalf("the first note's answer after the queue reloaded = %q; want %q", got, half)
+	}
+	u.navigate(Route{Page: PageHome})
+	q.settle(t)
+	u.navigate(Route{Page: PageReview, AuditID: auditID})
+	q.settle(t)
+	r = screenOf[*reviewScreen](t, u)
+	if got := r.answers[first].Text; got != half {
+		t.Fatalf("the first note's answer after leaving and coming back = %q; want %q", got, half)
+	}
+	if got := r.answers[second]; got != nil && got.Text != "" {
+		t.Errorf("the sent answer is still in its field: %q", got.Text)
+	}
+}
