@@ -561,22 +561,14 @@ func BenchmarkLongTextMergeRead(b *testing.B) {
 // Through the real sync folder: two members edit disjoint paragraphs of
 // the same proposal offline; after syncing both show the merge.
 func TestLongTextMergeThroughSyncFolder(t *testing.T) {
-	fsys := newMemFolder(5)
-	reps, aud := newTeam(t, fsys, 2)
-	chief, member := reps[0], reps[1]
-	base := paragraphs(6, nil)
-	if err := chief.SetResult(aud, "1", ResultPatch{Proposal: &base}); err != nil {
-		t.Fatal(err)
-	}
-	mustSync(t, chief, fsys)
-	mustSync(t, member, fsys)
+	fsys, chief, member, aud := proposalTeam(t, 5)
 	setProposal(t, chief, aud, paragraphs(6, map[int]string{0: "主査が修正した第1段落。"}))
 	setProposal(t, member, aud, paragraphs(6, map[int]string{5: "監査人が修正した第6段落。"}))
 	mustSync(t, chief, fsys)
 	mustSync(t, member, fsys)
 	mustSync(t, chief, fsys)
 	want := paragraphs(6, map[int]string{0: "主査が修正した第1段落。", 5: "監査人が修正した第6段落。"})
-	for _, w := range reps {
+	for _, w := range []*Workspace{chief, member} {
 		it := itemState(t, w, aud, "1")
 		if it.Result.Proposal != want || len(it.Conflicts) != 0 {
 			t.Fatalf("%s: %q conflicts %v", w.Me().Name, it.Result.Proposal, it.Conflicts)
@@ -660,15 +652,7 @@ func TestLongTextMergeKeepsRestoredFlag(t *testing.T) {
 // really in conflict after the merge: disjoint paragraphs merge and are
 // not listed; overlapping edits of one paragraph are.
 func TestSyncReportListsOnlyUnmergedConflicts(t *testing.T) {
-	fsys := newMemFolder(7)
-	reps, aud := newTeam(t, fsys, 2)
-	chief, member := reps[0], reps[1]
-	base := paragraphs(6, nil)
-	if err := chief.SetResult(aud, "1", ResultPatch{Proposal: &base}); err != nil {
-		t.Fatal(err)
-	}
-	mustSync(t, chief, fsys)
-	mustSync(t, member, fsys)
+	fsys, chief, member, aud := proposalTeam(t, 7)
 	proposalConflicts := func(rep *SyncReport) int {
 		n := 0
 		for _, c := range rep.Conflicts {
@@ -688,7 +672,7 @@ func TestSyncReportListsOnlyUnmergedConflicts(t *testing.T) {
 		}
 	}
 	merged := paragraphs(6, map[int]string{0: "主査が修正した第1段落。", 5: "監査人が修正した第6段落。"})
-	for _, w := range reps {
+	for _, w := range []*Workspace{chief, member} {
 		it := itemState(t, w, aud, "1")
 		if it.Result.Proposal != merged || len(it.Conflicts) != 0 || len(it.Merged["proposal"]) != 2 {
 			t.Fatalf("%s: proposal %q, conflicts %v, merged %d values", w.Me().Name, it.Result.Proposal, it.Conflicts, len(it.Merged["proposal"]))
@@ -708,9 +692,25 @@ func TestSyncReportListsOnlyUnmergedConflicts(t *testing.T) {
 	if rep := mustSync(t, chief, fsys); proposalConflicts(rep) != 1 {
 		t.Fatalf("chief: conflicts %+v; want the proposal", rep.Conflicts)
 	}
-	for _, w := range reps {
+	for _, w := range []*Workspace{chief, member} {
 		if it := itemState(t, w, aud, "1"); len(it.Conflicts["proposal"]) != 2 {
 			t.Fatalf("%s: conflicts %v", w.Me().Name, it.Conflicts)
 		}
 	}
+}
+
+// proposalTeam makes a chief and a member, both synced, sharing item 1's
+// proposal of six paragraphs.
+func proposalTeam(t *testing.T, seed uint64) (fsys *memFolder, chief, member *Workspace, aud string) {
+	t.Helper()
+	fsys = newMemFolder(seed)
+	reps, aud := newTeam(t, fsys, 2)
+	chief, member = reps[0], reps[1]
+	base := paragraphs(6, nil)
+	if err := chief.SetResult(aud, "1", ResultPatch{Proposal: &base}); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, chief, fsys)
+	mustSync(t, member, fsys)
+	return fsys, chief, member, aud
 }
